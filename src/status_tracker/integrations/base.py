@@ -1,0 +1,68 @@
+"""What an integration is: a name, a webhook translator and an optional background loop.
+
+``registry.INTEGRATIONS`` lists one ``Integration`` per service; the web app and
+the lifespan read its fields directly. Nothing is discovered.
+
+A webhook translator takes the decoded JSON object (or form fields) and a
+``TranslateContext`` and returns core events; an empty list means "stored,
+nothing to do" (test events, event types we don't track). It raises
+``BadPayload`` when the body cannot be understood.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from status_tracker.core.events import Event
+from status_tracker.core.ids import PathMappings
+from status_tracker.core.model import Request
+
+
+@dataclass(frozen=True, slots=True)
+class TranslateContext:
+    """Settings a translator needs: path mappings and the public Jellyfin URL."""
+
+    path_mappings: PathMappings = ()
+    jellyfin_public_url: str | None = None
+
+
+Translator = Callable[[Mapping[str, Any], TranslateContext], list[Event]]
+
+
+class HealthSink(Protocol):
+    """Where a loop reports whether its service answers (shown on /api/health)."""
+
+    def ok(self) -> None:
+        """The last call succeeded."""
+
+    def failed(self, status: str, message: str) -> None:
+        """The last call failed; ``status`` is ``unreachable`` or ``auth_failed``."""
+
+
+class Host(Protocol):
+    """What a background loop may use: submit events, read active requests, report health."""
+
+    async def submit(self, events: Sequence[Event]) -> None:
+        """Hand events to the single writer (they are applied in order)."""
+
+    async def active_requests(self) -> list[Request]:
+        """Requests not yet in history, as the writer last committed them."""
+
+    def health(self, name: str) -> HealthSink:
+        """The health record of integration ``name``."""
+
+
+Background = Callable[[Any, Host], Awaitable[None]]
+"""``background(settings, host)``: a long-running loop; it must never raise for outages."""
+
+
+@dataclass(frozen=True, slots=True)
+class Integration:
+    """One upstream service."""
+
+    name: str
+    title: str
+    translate: Translator
+    background: Background | None = None

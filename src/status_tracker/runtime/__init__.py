@@ -1,0 +1,1 @@
+"""Everything that runs: the single writer, the bus, loops and the lifespan."""
