@@ -122,3 +122,5 @@ class Request:
     expected_episodes: int | None = None
     episodes: dict[Episode, RequestState] = field(default_factory=dict)
     downloads: dict[str, Download] = field(default_factory=dict)
+    facts: frozenset[str] = frozenset()
+    """Fingerprints of timeline entries already recorded, so a repeated fact adds nothing."""

@@ -1,0 +1,94 @@
+"""Which stored request an event is about, decided from its correlation keys alone.
+
+The pipeline looks up the owner of every key the event carries and asks
+``resolve``. Identity keys (a Jellyseerr request, a download, a file) name one
+request; media keys (tmdb, tvdb, imdb, Sonarr/Radarr ids) name a title, so a new
+Jellyseerr request for a title someone asked for before starts a new request
+and takes the media keys over. When the keys point at several requests that can
+be the same (at most one Jellyseerr request among them) they are merged; two
+different Jellyseerr requests are never merged: that is ``Ambiguous``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from status_tracker.core.model import MEDIA_KINDS, Key, KeyKind
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    """A stored request that owns some key: its id and its Jellyseerr request id."""
+
+    id: int
+    jellyseerr_request_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Create:
+    """No request matches: start one (if the event may create one)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Update:
+    """Exactly one request matches."""
+
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Merge:
+    """Several requests are one: fold ``absorb`` into ``keep``, then apply."""
+
+    keep: int
+    absorb: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Ambiguous:
+    """The keys point at requests that must not be merged; nothing is applied."""
+
+    ids: tuple[int, ...]
+
+
+Resolution = Create | Update | Merge | Ambiguous
+
+
+def jellyseerr_id(keys: Iterable[Key]) -> int | None:
+    """The Jellyseerr request id among ``keys``, if any."""
+    for key in keys:
+        if key.kind is KeyKind.JELLYSEERR_REQUEST and key.value.isdigit():
+            return int(key.value)
+    return None
+
+
+def resolve(keys: Iterable[Key], owners: Mapping[Key, Owner]) -> Resolution:
+    """Decide which request the event with ``keys`` belongs to, given each key's owner."""
+    keys = tuple(keys)
+    wanted = jellyseerr_id(keys)
+    candidates: dict[int, Owner] = {}
+    for key in keys:
+        owner = owners.get(key)
+        if owner is None:
+            continue
+        other_request = (
+            wanted is not None
+            and owner.jellyseerr_request_id is not None
+            and owner.jellyseerr_request_id != wanted
+        )
+        if other_request and key.kind in MEDIA_KINDS:
+            continue
+        candidates[owner.id] = owner
+    if not candidates:
+        return Create()
+    if len(candidates) == 1:
+        return Update(next(iter(candidates)))
+    named = {o.jellyseerr_request_id for o in candidates.values() if o.jellyseerr_request_id}
+    if len(named) > 1:
+        return Ambiguous(tuple(sorted(candidates)))
+    keep = min(
+        candidates.values(),
+        key=lambda o: (o.jellyseerr_request_id is None, o.id),
+    )
+    return Merge(keep.id, tuple(sorted(i for i in candidates if i != keep.id)))
