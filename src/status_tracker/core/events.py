@@ -26,7 +26,7 @@ class Event:
 
     source: str
     keys: tuple[Key, ...] = ()
-    media: MediaInfo = MediaInfo()
+    media: MediaInfo = MediaInfo()  # noqa: RUF009 - frozen, shared safely
     occurred_at: datetime | None = None
 
 

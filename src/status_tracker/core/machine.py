@@ -121,7 +121,9 @@ def _adopt_jellyseerr_id(request: Request, event: ev.Event) -> Request:
     return request
 
 
-def _tv_target(request: Request, event: ev.Event, target: RequestState | None) -> RequestState | None:
+def _tv_target(
+    request: Request, event: ev.Event, target: RequestState | None
+) -> RequestState | None:
     """TV: the state is that of the least-advanced wanted episode, once episodes are known."""
     if request.media_type is not MediaType.TV or not request.episodes or target is None:
         return target
@@ -202,7 +204,9 @@ def _grabbed(request: Request, event: ev.Grabbed) -> _Change:
     if event.download_id:
         known = request.downloads.get(event.download_id)
         download = known or Download(event.download_id, size_bytes=event.size_bytes)
-        download = replace(download, episodes=tuple(sorted(set(download.episodes + event.episodes))))
+        download = replace(
+            download, episodes=tuple(sorted(set(download.episodes + event.episodes)))
+        )
         fields["downloads"] = {**request.downloads, event.download_id: download}
     if event.episodes:
         fields["episodes"] = _advance_episodes(request, event.episodes, S.INDEXED)
@@ -227,7 +231,9 @@ def _found_words(event: ev.Grabbed) -> str:
     if len(episodes) == 1:
         return f"Found S{episodes[0].season:02d}E{episodes[0].number:02d}{quality}"
     seasons = sorted({e.season for e in episodes})
-    where = f"season {seasons[0]}" if len(seasons) == 1 else "seasons " + ", ".join(map(str, seasons))
+    where = (
+        f"season {seasons[0]}" if len(seasons) == 1 else "seasons " + ", ".join(map(str, seasons))
+    )
     return f"Found {len(episodes)} episodes of {where}{quality}"
 
 

@@ -43,7 +43,10 @@ def _done_bytes(download: Download) -> int | None:
 
 def progress(request: Request) -> float | None:
     """Overall progress 0.0–1.0, bytes-weighted across downloads; None before downloading."""
-    if _reached(request.state, RequestState.DOWNLOAD_DONE) and request.media_type is MediaType.MOVIE:
+    if (
+        _reached(request.state, RequestState.DOWNLOAD_DONE)
+        and request.media_type is MediaType.MOVIE
+    ):
         return 1.0
     sized = [d for d in request.downloads.values() if d.size_bytes]
     if sized:

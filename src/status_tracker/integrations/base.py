@@ -11,7 +11,7 @@ nothing to do" (test events, event types we don't track). It raises
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -54,7 +54,7 @@ class Host(Protocol):
         """The health record of integration ``name``."""
 
 
-Background = Callable[[Any, Host], Awaitable[None]]
+Background = Callable[[Any, Host], Coroutine[Any, Any, None]]
 """``background(settings, host)``: a long-running loop; it must never raise for outages."""
 
 
@@ -66,3 +66,7 @@ class Integration:
     title: str
     translate: Translator
     background: Background | None = None
+    accepts_form: bool = False
+    """Whether ``/hooks/<name>`` also takes form-encoded bodies (qBittorrent's curl line)."""
+    required_fields: tuple[str, ...] = ()
+    """Fields a delivery must carry, else 400 and nothing is stored."""

@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 @dataclass(slots=True)
 class IntegrationHealth:
-    """Health of one integration; ``status`` is ok, unreachable, auth_failed, disabled or unknown."""
+    """Health of one integration: ok, unreachable, auth_failed, disabled or unknown."""
 
     name: str
     enabled: bool

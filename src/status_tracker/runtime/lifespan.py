@@ -1,0 +1,102 @@
+"""The running service: database, bus, writer, health and every background loop.
+
+``Tracker`` is built once per app. ``run`` migrates the database, starts the
+writer and each enabled integration's background loop, and stops them all on
+shutdown. Background loops reach the rest only through the ``Host`` methods.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import AsyncIterator, Sequence
+from datetime import timedelta
+
+from status_tracker.config import Settings
+from status_tracker.core.events import Event
+from status_tracker.core.model import Request
+from status_tracker.integrations.base import Integration, TranslateContext
+from status_tracker.runtime.bus import Bus
+from status_tracker.runtime.health import IntegrationHealth
+from status_tracker.runtime.pipeline import Clock, Pipeline, utcnow
+from status_tracker.storage import db, queries
+
+log = logging.getLogger(__name__)
+
+
+class Tracker:
+    """Everything one running service owns."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        integrations: Sequence[Integration],
+        clock: Clock = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.integrations = {i.name: i for i in integrations}
+        self.clock = clock
+        self.database = db.connect(settings.database_url)
+        self.bus = Bus()
+        self.context = TranslateContext(settings.mappings, settings.watch_base)
+        self.pipeline = Pipeline(
+            self.database,
+            {i.name: i.translate for i in integrations},
+            self.context,
+            self.bus,
+            clock,
+        )
+        self.healths = {
+            i.name: IntegrationHealth(i.name, enabled=settings.url(i.name) is not None)
+            for i in integrations
+        }
+        self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def failed_before(self) -> timedelta:
+        """How long a failed request stays on the dashboard."""
+        return timedelta(days=self.settings.history_after_days)
+
+    async def submit(self, events: Sequence[Event]) -> None:
+        """Host: hand events to the writer."""
+        await self.pipeline.submit(events)
+
+    async def active_requests(self) -> list[Request]:
+        """Host: requests not in history."""
+        return await asyncio.to_thread(self._active)
+
+    def _active(self) -> list[Request]:
+        with self.database.reader.connect() as connection:
+            items, _ = queries.list_requests(
+                connection,
+                queries.Filters(scope="active"),
+                self.clock() - self.failed_before,
+                limit=10_000,
+                offset=0,
+            )
+        return items
+
+    def health(self, name: str) -> IntegrationHealth:
+        """Host: the health record of one integration."""
+        return self.healths[name]
+
+    @contextlib.asynccontextmanager
+    async def run(self) -> AsyncIterator[None]:
+        """Migrate, start the writer and enabled loops; stop them all on exit."""
+        await asyncio.to_thread(db.migrate, self.database)
+        self._tasks.append(asyncio.create_task(self.pipeline.run(), name="writer"))
+        for integration in self.integrations.values():
+            if integration.background and self.healths[integration.name].enabled:
+                task = asyncio.create_task(
+                    integration.background(self.settings, self), name=integration.name
+                )
+                self._tasks.append(task)
+        try:
+            yield
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+            self._tasks.clear()
+            self.database.dispose()

@@ -1,0 +1,1 @@
+"""Alembic migrations, applied on every start by ``storage.db.migrate``."""

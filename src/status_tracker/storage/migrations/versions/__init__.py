@@ -1,0 +1,1 @@
+"""Numbered migration scripts."""

@@ -1,0 +1,1 @@
+"""The HTTP face: webhooks, the JSON API, live updates and the pages."""

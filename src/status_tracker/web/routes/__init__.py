@@ -1,0 +1,1 @@
+"""Routers, each included by name in ``web.app.create_app``."""
