@@ -1,0 +1,569 @@
+"""Wire blocks and API plumbing shared by the Sonarr and Radarr integrations.
+
+Both apps serialise webhooks with Newtonsoft (camelCase fields, nulls left out,
+``eventType`` PascalCase) and their ``/api/v3`` with System.Text.Json (camelCase,
+nulls left out). The models here read both leniently: unknown keys are ignored,
+numbers may arrive as strings, and decorative fields (``Loose``) that don't parse
+become None instead of rejecting the whole body. ``ArrClient`` is the common
+base of ``SonarrClient`` and ``RadarrClient``: X-Api-Key auth, retries with
+backoff on ``Unreachable`` only, paging, commands. This module knows only the
+wire format: it never imports ``status_tracker.core``.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from types import TracebackType
+from typing import Annotated, Any, Generic, Self, TypeVar
+
+import httpx
+import stamina
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic.alias_generators import to_camel
+
+from status_tracker.integrations._http import get_json, make_client, send
+from status_tracker.integrations.errors import BadPayload, RateLimited, Unreachable
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+M = TypeVar("M", bound=BaseModel)
+
+
+def _none_on_error(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+    try:
+        return handler(value)
+    except ValidationError:
+        return None
+
+
+Loose = Annotated[T | None, WrapValidator(_none_on_error)]
+"""A field we only display: a value that doesn't parse becomes None."""
+
+
+class ArrModel(BaseModel):
+    """Base of every Sonarr/Radarr wire model: camelCase aliases, unknown keys ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
+        extra="ignore",
+        frozen=True,
+    )
+
+
+def validate(model: type[M], data: Any, what: str) -> M:
+    """``model.model_validate(data)``, raising ``BadPayload`` that names ``what``."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise BadPayload(f"{what}: {_first_error(exc)}") from exc
+
+
+def validate_list(model: type[M], data: Any, what: str) -> list[M]:
+    """A JSON array of ``model``, raising ``BadPayload`` that names ``what``."""
+    try:
+        return TypeAdapter(list[model]).validate_python(data)  # type: ignore[valid-type]
+    except ValidationError as exc:
+        raise BadPayload(f"{what}: {_first_error(exc)}") from exc
+
+
+def _first_error(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "body"
+    return f"{where}: {error['msg']} ({exc.error_count()} error(s))"
+
+
+# --- webhook blocks ------------------------------------------------------------------------
+
+
+class Language(ArrModel):
+    """``{id, name}``, e.g. 1 = English."""
+
+    id: int | None = None
+    name: str | None = None
+
+
+class Image(ArrModel):
+    """A cover image; ``remote_url`` is the public one."""
+
+    cover_type: str | None = None
+    url: str | None = None
+    remote_url: str | None = None
+
+
+class CustomFormatRef(ArrModel):
+    """A custom format by id and name."""
+
+    id: int | None = None
+    name: str | None = None
+
+
+class CustomFormatInfo(ArrModel):
+    """``customFormatInfo`` on Grab, Download and ManualInteractionRequired."""
+
+    custom_formats: Loose[list[CustomFormatRef]] = None
+    custom_format_score: int | None = None
+
+
+class StatusMessage(ArrModel):
+    """``{title, messages[]}`` in ``downloadStatusMessages`` and queue ``statusMessages``."""
+
+    title: str | None = None
+    messages: Loose[list[str]] = None
+
+
+class DownloadInfo(ArrModel):
+    """``downloadInfo`` on ManualInteractionRequired: the item as the download client names it."""
+
+    quality: str | None = None
+    quality_version: int | None = None
+    title: str | None = None
+    size: int | None = None
+
+
+class Release(ArrModel):
+    """``release``: the Grab version (quality, languages…) or the one rebuilt from grab history."""
+
+    quality: str | None = None
+    quality_version: int | None = None
+    release_group: str | None = None
+    release_title: str | None = None
+    indexer: str | None = None
+    size: int | None = None
+    custom_format_score: int | None = None
+    custom_formats: Loose[list[str]] = None
+    languages: Loose[list[Language]] = None
+    release_type: str | None = None
+    indexer_flags: Loose[list[str]] = None
+
+
+class MediaFile(ArrModel):
+    """An episode or movie file; ``source_path`` is set on the per-file Download only."""
+
+    id: int | None = None
+    relative_path: str | None = None
+    path: str | None = None
+    quality: str | None = None
+    quality_version: int | None = None
+    release_group: str | None = None
+    scene_name: str | None = None
+    size: int | None = None
+    date_added: Loose[datetime] = None
+    languages: Loose[list[Language]] = None
+    source_path: str | None = None
+    recycle_bin_path: str | None = None
+
+
+class Envelope(ArrModel):
+    """Fields on every webhook. ``event_type`` is PascalCase (``Grab``, ``Download``…)."""
+
+    event_type: str
+    instance_name: str | None = None
+    application_url: str | None = None
+
+
+class Test(Envelope):
+    """The Test button's dummy payload: stored, never correlated."""
+
+
+class Ignored(Envelope):
+    """An event type we don't track (Rename, Health, *Delete, ApplicationUpdate…)."""
+
+
+class EventType(StrEnum):
+    """The ``eventType`` values we act on."""
+
+    TEST = "Test"
+    GRAB = "Grab"
+    DOWNLOAD = "Download"
+    MANUAL_INTERACTION_REQUIRED = "ManualInteractionRequired"
+
+
+def event_type_of(body: Any, app: str) -> str:
+    """The ``eventType`` of a webhook body, or ``BadPayload`` when there is none."""
+    if not isinstance(body, dict):
+        raise BadPayload(f"{app} webhook: body is not a JSON object")
+    value = body.get("eventType")
+    if not isinstance(value, str) or not value.strip():
+        raise BadPayload(f"{app} webhook: no eventType")
+    return value.strip()
+
+
+def known_event(event_type: str) -> EventType | None:
+    """``EventType`` for ``event_type`` (case-insensitive), None for the ones we ignore."""
+    for known in EventType:
+        if known.value.casefold() == event_type.casefold():
+            return known
+    return None
+
+
+def poster_of(images: list[Image] | None) -> str | None:
+    """The public poster URL among cover images, if any."""
+    for image in images or ():
+        if image.cover_type == "poster" and image.remote_url:
+            return image.remote_url
+    return None
+
+
+def status_messages_text(messages: list[StatusMessage] | None) -> str | None:
+    """Every distinct message of ``statusMessages`` joined in one line, or None."""
+    seen: list[str] = []
+    for block in messages or ():
+        for text in block.messages or ():
+            line = text.strip()
+            if line and line not in seen:
+                seen.append(line)
+    return "; ".join(seen) or None
+
+
+_TORRENT_CLIENTS = frozenset(
+    {
+        "qbittorrent", "transmission", "deluge", "rtorrent", "utorrent", "aria2", "flood",
+        "hadouken", "vuze", "freebox", "torrentblackhole", "torrentdownloadstation",
+    }
+)  # fmt: skip
+_USENET_CLIENTS = frozenset(
+    {"sabnzbd", "nzbget", "nzbvortex", "pneumatic", "usenetblackhole", "usenetdownloadstation"}
+)
+
+
+def protocol_of(value: str | None, client_type: str | None = None) -> str | None:
+    """``torrent``/``usenet`` from an API protocol (name, or history's "1"/"2") or a client type."""
+    text = (value or "").strip().lower()
+    if text in ("torrent", "2"):
+        return "torrent"
+    if text in ("usenet", "1"):
+        return "usenet"
+    kind = (client_type or "").strip().lower()
+    if kind in _TORRENT_CLIENTS:
+        return "torrent"
+    if kind in _USENET_CLIENTS:
+        return "usenet"
+    return None
+
+
+# --- REST API resources --------------------------------------------------------------------
+
+
+class QualityDefinition(ArrModel):
+    """``{id, name, source, resolution}``."""
+
+    id: int | None = None
+    name: str | None = None
+    source: str | None = None
+    resolution: int | None = None
+
+
+class QualityModel(ArrModel):
+    """``{quality: {...}, revision: {...}}`` as the API sends it."""
+
+    quality: Loose[QualityDefinition] = None
+
+    @property
+    def name(self) -> str | None:
+        """The quality's name, e.g. ``Bluray-1080p``."""
+        return self.quality.name if self.quality else None
+
+
+class QueueStage(StrEnum):
+    """Where a queue item is, reduced to what the tracker cares about."""
+
+    PENDING = "pending"
+    """Delayed or waiting for the client; nothing was sent yet (no download id)."""
+    DOWNLOADING = "downloading"
+    FINISHED = "finished"
+    """The client is done; the import is waiting or running."""
+    BLOCKED = "blocked"
+    """The import needs a person."""
+    FAILED = "failed"
+
+
+class QueueRecordBase(ArrModel):
+    """Fields of a queue row common to both apps (``sizeleft``/``timeleft`` are lower-case)."""
+
+    id: int | None = None
+    title: str | None = None
+    quality: Loose[QualityModel] = None
+    size: float | None = None
+    sizeleft: float | None = None
+    timeleft: str | None = None
+    estimated_completion_time: Loose[datetime] = None
+    added: Loose[datetime] = None
+    status: str | None = None
+    tracked_download_status: str | None = None
+    tracked_download_state: str | None = None
+    status_messages: Loose[list[StatusMessage]] = None
+    error_message: str | None = None
+    download_id: str | None = None
+    protocol: str | None = None
+    download_client: str | None = None
+    indexer: str | None = None
+    output_path: str | None = None
+
+    @property
+    def stage(self) -> QueueStage:
+        """The row's ``QueueStage``, from its tracked-download state and status."""
+        state = (self.tracked_download_state or "").lower()
+        status = (self.status or "").lower()
+        health = (self.tracked_download_status or "").lower()
+        if state in ("failedpending", "failed") or status == "failed":
+            return QueueStage.FAILED
+        if state == "importblocked" or (state == "importpending" and health in _BAD):
+            return QueueStage.BLOCKED
+        if state in ("importpending", "importing", "imported") or status == "completed":
+            return QueueStage.FINISHED
+        if not self.download_id or status in ("delay", "downloadclientunavailable"):
+            return QueueStage.PENDING
+        return QueueStage.DOWNLOADING
+
+    @property
+    def problem(self) -> str | None:
+        """What is wrong with the item in one line (client error or status messages), if any."""
+        status = (self.status or "").lower()
+        health = (self.tracked_download_status or "").lower()
+        if status not in ("warning", "failed") and health not in _BAD:
+            return None
+        return (
+            status_messages_text(self.status_messages)
+            or (self.error_message or "").strip()
+            or f"Download {health or status}"
+        )
+
+    @property
+    def eta_seconds(self) -> int | None:
+        """``timeleft`` in seconds (``"hh:mm:ss"`` or ``"d.hh:mm:ss"``)."""
+        return parse_timespan(self.timeleft)
+
+    @property
+    def progress(self) -> float | None:
+        """Fraction downloaded, 0.0–1.0, when the size is known."""
+        if not self.size or self.size <= 0 or self.sizeleft is None:
+            return None
+        return min(1.0, max(0.0, 1.0 - self.sizeleft / self.size))
+
+
+_BAD = ("warning", "error")
+
+
+_TIMESPAN = re.compile(r"^(?:(\d+)\.)?(\d+):(\d{2}):(\d{2})(?:\.\d+)?$")
+
+
+def parse_timespan(value: str | None) -> int | None:
+    """A .NET TimeSpan string (``"00:12:34"``, ``"1.02:03:04"``, ``"00:00:01.5"``) in seconds."""
+    match = _TIMESPAN.match((value or "").strip())
+    if match is None:
+        return None
+    days, hours, minutes, seconds = (int(part or 0) for part in match.groups())
+    return ((days * 24 + hours) * 60 + minutes) * 60 + seconds
+
+
+class HistoryRecordBase(ArrModel):
+    """Fields of a history row common to both apps; ``data`` keys are camelCase strings."""
+
+    id: int | None = None
+    source_title: str | None = None
+    quality: Loose[QualityModel] = None
+    date: Loose[datetime] = None
+    download_id: str | None = None
+    event_type: str
+    data: Loose[dict[str, str | None]] = None
+
+    def datum(self, key: str) -> str | None:
+        """``data[key]`` (case-insensitive), stripped, or None when missing or empty."""
+        for name, value in (self.data or {}).items():
+            if name.casefold() == key.casefold() and value and value.strip():
+                return value.strip()
+        return None
+
+
+H = TypeVar("H", bound=HistoryRecordBase)
+
+
+def oldest_first(records: list[H]) -> list[H]:
+    """History rows sorted by date (then id), oldest first; undated rows lead."""
+    epoch = datetime.min.replace(tzinfo=UTC)
+    return sorted(records, key=lambda record: (record.date or epoch, record.id or 0))
+
+
+class HistoryEvent(StrEnum):
+    """History ``eventType`` names the tracker reads (same spelling in both apps)."""
+
+    GRABBED = "grabbed"
+    DOWNLOAD_FOLDER_IMPORTED = "downloadFolderImported"
+    DOWNLOAD_FAILED = "downloadFailed"
+
+
+class Command(ArrModel):
+    """A command as ``POST /api/v3/command`` and ``GET /api/v3/command/{id}`` return it."""
+
+    id: int
+    name: str | None = None
+    command_name: str | None = None
+    status: str | None = None
+    result: str | None = None
+    message: str | None = None
+    queued: Loose[datetime] = None
+    started: Loose[datetime] = None
+    ended: Loose[datetime] = None
+    trigger: str | None = None
+
+
+class SystemStatus(ArrModel):
+    """The few fields of ``/api/v3/system/status`` we show."""
+
+    app_name: str | None = None
+    instance_name: str | None = None
+    version: str | None = None
+
+
+class Page(ArrModel, Generic[M]):
+    """A paged response: ``{page, pageSize, totalRecords, records[]}``."""
+
+    page: int = 1
+    page_size: int = 0
+    total_records: int = 0
+    records: list[M] = Field(default_factory=list)
+
+
+# --- API client ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RetryPolicy:
+    """How hard a client tries: attempts and total seconds per call, backoff, HTTP timeout.
+
+    Only ``Unreachable`` (refused, timed out, 5xx) is retried; a 429 waits its
+    ``Retry-After``. ``attempts=1`` turns retries off.
+    """
+
+    attempts: int = 4
+    timeout: float = 30.0
+    wait_initial: float = 0.5
+    wait_max: float = 5.0
+    request_timeout: float | None = None
+
+
+def _retry_on(exc: Exception) -> bool | float:
+    if isinstance(exc, RateLimited) and exc.retry_after is not None:
+        return exc.retry_after
+    return isinstance(exc, Unreachable)
+
+
+def utc_query_time(moment: datetime) -> str:
+    """``moment`` as the API's query format, ``yyyy-MM-ddTHH:mm:ssZ``; it must be aware."""
+    if moment.tzinfo is None:
+        raise ValueError("history since: the date must carry a time zone")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class ArrClient:
+    """Common base of the Sonarr and Radarr API clients (``/api/v3``).
+
+    Use it as ``async with SonarrClient(url, key) as client: ...`` or call ``aclose``.
+    ``transport`` lets tests put a fake server behind it; ``page_size`` is how many
+    rows each page of a paged endpoint asks for.
+    """
+
+    APP = "arr"
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        retry: RetryPolicy | None = None,
+        page_size: int = 250,
+    ) -> None:
+        self.retry = retry or RetryPolicy()
+        self.page_size = page_size
+        self._http = make_client(
+            base_url, {"X-Api-Key": api_key, "Accept": "application/json"}, transport
+        )
+        if self.retry.request_timeout is not None:
+            self._http.timeout = httpx.Timeout(self.retry.request_timeout)
+        self._caller = stamina.AsyncRetryingCaller(
+            attempts=self.retry.attempts,
+            timeout=self.retry.timeout,
+            wait_initial=self.retry.wait_initial,
+            wait_max=self.retry.wait_max,
+        ).on(_retry_on)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the HTTP connection pool."""
+        await self._http.aclose()
+
+    async def system_status(self) -> SystemStatus:
+        """``GET /api/v3/system/status``: a cheap call that proves the URL and key work."""
+        data = await self._get("/api/v3/system/status")
+        return validate(SystemStatus, data, f"{self.APP} system/status")
+
+    async def command(self, command_id: int) -> Command:
+        """``GET /api/v3/command/{id}``: how a command sent earlier is doing."""
+        data = await self._get(f"/api/v3/command/{command_id}")
+        return validate(Command, data, f"{self.APP} command")
+
+    async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        return await self._caller(get_json, self._http, path, params=params)
+
+    async def _post(self, path: str, body: dict[str, Any]) -> Any:
+        return await self._caller(self._post_once, path, body)
+
+    async def _post_once(self, path: str, body: dict[str, Any]) -> Any:
+        response = await send(self._http, "POST", path, json=body)
+        if response.status_code >= 400:
+            raise BadPayload(f"{self._http.base_url}{path}: HTTP {response.status_code}")
+        try:
+            return response.json()
+        except ValueError as exc:
+            raise BadPayload(f"{self._http.base_url}{path}: not JSON") from exc
+
+    async def _send_command(self, name: str, **fields: Any) -> Command:
+        """``POST /api/v3/command``; the app drops a duplicate of a queued command itself."""
+        data = await self._post("/api/v3/command", {"name": name, **fields})
+        command = validate(Command, data, f"{self.APP} command {name}")
+        log.info("%s: sent %s (command %s)", self.APP, name, command.id)
+        return command
+
+    async def _all_pages(self, path: str, params: dict[str, Any], model: type[M]) -> list[M]:
+        """Every record of a paged endpoint, page after page."""
+        records: list[M] = []
+        page_number = 1
+        last_page = 1
+        while page_number <= last_page:
+            data = await self._get(
+                path, {**params, "page": page_number, "pageSize": self.page_size}
+            )
+            page = validate(Page[model], data, f"{self.APP} {path}")  # type: ignore[valid-type]
+            records.extend(page.records)
+            last_page = max(1, math.ceil(page.total_records / self.page_size))
+            if not page.records:
+                break
+            page_number += 1
+        return records
