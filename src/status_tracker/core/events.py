@@ -22,9 +22,12 @@ class Event:
 
     STEP: ClassVar[RequestState | None] = None
     CREATES: ClassVar[bool] = False
-    """Whether this event may start tracking a request nobody has seen yet."""
+    """Whether this event may start tracking a request nobody has seen yet (an event that
+    carries a Jellyseerr request id always may: the request exists there)."""
 
     source: str
+    requested_by: str | None = None
+    """The requester's user name, when the service knows it (Jellyseerr)."""
     keys: tuple[Key, ...] = ()
     media: MediaInfo = MediaInfo()  # noqa: RUF009 - frozen, shared safely
     occurred_at: datetime | None = None
@@ -36,7 +39,6 @@ class Requested(Event):
 
     STEP = RequestState.REQUESTED
     CREATES = True
-    requested_by: str | None = None
     seasons: tuple[int, ...] = ()
 
 
@@ -46,7 +48,6 @@ class Approved(Event):
 
     STEP = RequestState.APPROVED
     CREATES = True
-    requested_by: str | None = None
     seasons: tuple[int, ...] = ()
     automatic: bool = False
 
@@ -57,7 +58,6 @@ class Declined(Event):
 
     STEP = RequestState.DECLINED
     CREATES = True
-    requested_by: str | None = None
     reason: str | None = None
 
 
@@ -67,7 +67,6 @@ class Failed(Event):
 
     STEP = RequestState.FAILED
     CREATES = True
-    requested_by: str | None = None
     reason: str
 
 

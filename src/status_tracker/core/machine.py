@@ -67,6 +67,8 @@ def apply(request: Request | None, event: ev.Event, now: datetime) -> Applied:
     current = request if request is not None else new_request(event, now)
     current = _merge_media(current, event.media)
     current = _adopt_jellyseerr_id(current, event)
+    if event.requested_by and not current.requested_by:
+        current = replace(current, requested_by=event.requested_by)
     change = _HANDLERS[type(event)](current, event)
     updated = replace(current, **change.fields) if change.fields else current
     target = _tv_target(updated, event, change.target)
@@ -160,36 +162,30 @@ def _who(name: str | None) -> str:
 
 
 def _requested(request: Request, event: ev.Requested) -> _Change:
-    fields = _requester_fields(request, event.requested_by, event.seasons)
+    fields = _season_fields(request, event.seasons)
     return _Change(fields, S.REQUESTED, f"Requested{_who(event.requested_by)}", {})
 
 
 def _approved(request: Request, event: ev.Approved) -> _Change:
-    fields = _requester_fields(request, event.requested_by, event.seasons)
+    fields = _season_fields(request, event.seasons)
     words = "Approved automatically" if event.automatic else "Approved"
     return _Change(fields, S.SEARCHING, f"{words} — looking for a release", {})
 
 
-def _requester_fields(
-    request: Request, requested_by: str | None, seasons: tuple[int, ...]
-) -> dict[str, Any]:
-    fields: dict[str, Any] = {}
-    if requested_by and not request.requested_by:
-        fields["requested_by"] = requested_by
+def _season_fields(request: Request, seasons: tuple[int, ...]) -> dict[str, Any]:
     if seasons and not request.seasons:
-        fields["seasons"] = tuple(sorted(set(seasons)))
-    return fields
+        return {"seasons": tuple(sorted(set(seasons)))}
+    return {}
 
 
 def _declined(request: Request, event: ev.Declined) -> _Change:
-    fields = _requester_fields(request, event.requested_by, ())
+    fields: dict[str, Any] = {}
     reason = f": {event.reason}" if event.reason else ""
     return _Change(fields, S.DECLINED, f"Declined{reason}", {})
 
 
 def _failed(request: Request, event: ev.Failed) -> _Change:
-    fields = _requester_fields(request, event.requested_by, ())
-    fields["error"] = event.reason
+    fields: dict[str, Any] = {"error": event.reason}
     return _Change(fields, S.FAILED, event.reason, {"reason": event.reason}, repeatable=True)
 
 

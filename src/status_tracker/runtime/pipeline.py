@@ -219,7 +219,7 @@ class Pipeline:
         current: Request | None
         match resolution:
             case correlate.Create():
-                if not event.CREATES:
+                if not event.CREATES and correlate.jellyseerr_id(keys) is None:
                     raise Unmatched
                 current = None
             case correlate.Update(id=request_id):

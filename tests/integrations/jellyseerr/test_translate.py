@@ -68,9 +68,11 @@ EXPECTED: dict[str, list[Event]] = {
             automatic=False,
         )
     ],
-    "media_available_movie.json": [MadeAvailable(source=S, keys=(jr(13), TMDB_603), media=MATRIX)],
+    "media_available_movie.json": [
+        MadeAvailable(source=S, keys=(jr(13), TMDB_603), media=MATRIX, requested_by="alice")
+    ],
     "media_available_tv.json": [
-        MadeAvailable(source=S, keys=(jr(14), *FRIEREN_KEYS), media=FRIEREN)
+        MadeAvailable(source=S, keys=(jr(14), *FRIEREN_KEYS), media=FRIEREN, requested_by="alice")
     ],
     "media_failed_movie.json": [
         Failed(
@@ -90,6 +92,7 @@ EXPECTED: dict[str, list[Event]] = {
     "media_4k_available_movie.json": [
         MadeAvailable(
             source=S,
+            requested_by="carol",
             keys=(jr(32), Key(KeyKind.TMDB, "19913")),
             media=MediaInfo(
                 media_type=MediaType.MOVIE,

@@ -120,7 +120,6 @@ def _failed(hook: JellyseerrWebhook, common: dict[str, Any]) -> Event:
 
 
 def _available(hook: JellyseerrWebhook, common: dict[str, Any]) -> Event:
-    common.pop("requested_by")
     return MadeAvailable(**common)
 
 
