@@ -68,7 +68,14 @@ def start_server(settings: Settings, **app_kwargs: Any) -> Running:
     """Start uvicorn in a thread and wait until it answers."""
     app = create_app(settings, **app_kwargs)
     port = free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_config=None, lifespan="on")
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=port,
+        log_config=None,
+        lifespan="on",
+        timeout_graceful_shutdown=1,
+    )
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()

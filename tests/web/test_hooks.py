@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from tests.support import Running, fixture
 
 SECRET = "s3cret-Token"

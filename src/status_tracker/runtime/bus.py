@@ -79,9 +79,12 @@ class Bus:
             subscription.offer(change)
 
     def replay(self, after: int) -> list[Change] | None:
-        """Changes newer than ``after``, or None when some were already forgotten."""
-        if after >= self.last_id:
+        """Changes newer than ``after``, or None when some were forgotten (or ``after`` is
+        from an earlier run of the server, whose ids are unknown here)."""
+        if after == self.last_id:
             return []
+        if after > self.last_id:
+            return None
         if not self._history or self._history[0].event_id > after + 1:
             return None
         return [c for c in self._history if c.event_id > after]
