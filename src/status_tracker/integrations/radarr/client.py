@@ -16,11 +16,14 @@ from typing import Any
 from status_tracker.integrations._arr import (
     ArrClient,
     Command,
+    RetryPolicy,
     oldest_first,
     utc_query_time,
     validate_list,
 )
 from status_tracker.integrations.radarr.payloads import HistoryRecord, LibraryMovie, QueueRecord
+
+__all__ = ["Command", "RadarrClient", "RetryPolicy"]
 
 
 class RadarrClient(ArrClient):

@@ -17,6 +17,7 @@ from typing import Any
 from status_tracker.integrations._arr import (
     ArrClient,
     Command,
+    RetryPolicy,
     oldest_first,
     utc_query_time,
     validate_list,
@@ -27,6 +28,8 @@ from status_tracker.integrations.sonarr.payloads import (
     LibrarySeries,
     QueueRecord,
 )
+
+__all__ = ["Command", "EpisodeCount", "RetryPolicy", "SonarrClient", "count_episodes"]
 
 
 @dataclass(frozen=True, slots=True)
