@@ -103,20 +103,30 @@ async def test_events_reach_on_event_with_absolute_paths(hub: SignalRDouble) -> 
     await finish(task)
 
 
-async def test_several_messages_in_one_frame_and_pings(hub: SignalRDouble) -> None:
+async def test_several_messages_in_one_frame_pings_and_untracked_events(hub: SignalRDouble) -> None:
     received, on_event = collector()
     task = asyncio.create_task(ShokoListener(hub.url, hub.api_key, on_event).run_once())
     connection = await hub.next_connection()
-    hashed = '{"type":1,"target":"ShokoEvent:FileHashed","arguments":[{"FileID":7}]}'
-    detected = (
-        '{"type":1,"target":"ShokoEvent:FileDetected","arguments":[{"RelativePath":"a.mkv"}]}'
-    )
-    await hub.send_raw(
-        connection, '{"type":6}' + RS + hashed + RS + '{"type":6}' + RS + detected + RS
-    )
+    frames = [
+        '{"type":6}',
+        '{"type":1,"target":"ShokoEvent:OnConnected","arguments":[null]}',
+        '{"type":1,"target":"ShokoEvent:FileHashed","arguments":[{"FileID":7}]}',
+        '{"type":1,"target":"ShokoEvent:SeriesUpdated","arguments":[{"SeriesID":1}]}',
+        '{"type":1,"target":"ShokoEvent:FileMatched","arguments":[{"FileID":7}]}',
+        '{"type":6}',
+        '{"type":1,"target":"ShokoEvent:FileDeleted","arguments":[{"FileID":8}]}',
+    ]
+    await hub.send_raw(connection, RS.join(frames) + RS)
 
-    assert (await next_event(received))[1]["payload"] == {"FileID": 7}
-    assert (await next_event(received))[1]["payload"] == {"RelativePath": "a.mkv"}
+    assert await next_event(received) == (
+        "ShokoEvent:FileMatched",
+        {"event": "FileMatched", "payload": {"FileID": 7}},
+    )
+    assert await next_event(received) == (
+        "ShokoEvent:FileDeleted",
+        {"event": "FileDeleted", "payload": {"FileID": 8}},
+    )
+    assert received.empty()
     await finish(task)
 
 

@@ -3,10 +3,14 @@
 ``ShokoListener.run_once`` reads Shoko's import folders over REST (so events can
 carry absolute paths), then opens one pysignalr connection to
 ``{url}/signalr/aggregate?feeds=shoko`` with the ``apikey`` header and hands
-every ``ShokoEvent:*`` invocation to ``on_event(target, body)``, where ``body``
-is the ``/hooks/shoko`` body shape (``messages.hook_body``). It returns only by
-raising: ``AuthFailed`` for a refused key, ``Unreachable`` when the connection
-cannot be made or ends. Run it under ``runtime.supervise``.
+every ``ShokoEvent:*`` invocation that ``translate`` uses (``TRACKED_KINDS``:
+matched, not matched, renamed, moved, deleted) to ``on_event(target, body)``,
+where ``body`` is the ``/hooks/shoko`` body shape (``messages.hook_body``);
+hashing, detection and metadata updates are dropped. ``on_event`` is awaited
+before the next message is read, so it should only queue the event;
+``on_open`` runs on every connect (report health, catch up through REST). It
+returns only by raising: ``AuthFailed`` for a refused key, ``Unreachable`` when
+the connection cannot be made or ends. Run it under ``runtime.supervise``.
 
 pysignalr reconnects by itself, but badly for a long-lived service: its retry
 budget (``retry_count``) is never reset, so it gives up for good after a few
@@ -40,8 +44,8 @@ from status_tracker.integrations import _http
 from status_tracker.integrations.errors import AuthFailed, BadPayload, IntegrationError, Unreachable
 from status_tracker.integrations.shoko.messages import (
     SIGNALR_TARGETS,
+    TRACKED_KINDS,
     ImportFolder,
-    ShokoEventKind,
     absolute_path,
     event_kind,
     hook_body,
@@ -116,34 +120,40 @@ class ShokoListener:
             self._http = http
             self._refreshed = set()
             self._connected = False
-            self._folders = await self._read_folders()
-            client = SignalRClient(
-                self.hub_url,
-                protocol=LenientJSONProtocol(),
-                headers=dict(headers),
-                retry_count=1,
-            )
-            for target in SIGNALR_TARGETS:
-                client.on(target, self._handler(target))
-            client.on_open(self._opened)
-            client.on_close(self._closed)
             try:
-                async with asyncio.timeout(self._connect_timeout) as deadline:
-                    self._deadline = deadline
-                    await client.run()
-            except IntegrationError:
-                raise
-            except TimeoutError as exc:
-                if deadline.expired():
-                    message = f"Shoko hub: no connection within {self._connect_timeout:g} s"
-                    raise Unreachable(message) from exc
-                raise classify(exc) from exc
-            except Exception as exc:
-                raise classify(exc) from exc
+                self._folders = await self._read_folders()
+                await self._connect(self._client(headers))
             finally:
                 self._http = None
                 self._deadline = None
         raise Unreachable("Shoko hub: the connection ended")
+
+    def _client(self, headers: dict[str, str]) -> SignalRClient:
+        """A fresh client that gives up at the first failure (the supervisor retries)."""
+        client = SignalRClient(
+            self.hub_url, protocol=LenientJSONProtocol(), headers=dict(headers), retry_count=1
+        )
+        for target in SIGNALR_TARGETS:
+            client.on(target, self._handler(target))
+        client.on_open(self._opened)
+        client.on_close(self._closed)
+        return client
+
+    async def _connect(self, client: SignalRClient) -> None:
+        """Run the client until the connection ends, with errors mapped onto our tree."""
+        try:
+            async with asyncio.timeout(self._connect_timeout) as deadline:
+                self._deadline = deadline
+                await client.run()
+        except IntegrationError:
+            raise
+        except TimeoutError as exc:
+            if deadline.expired():
+                message = f"Shoko hub: no connection within {self._connect_timeout:g} s"
+                raise Unreachable(message) from exc
+            raise classify(exc) from exc
+        except Exception as exc:
+            raise classify(exc) from exc
 
     # --- callbacks from pysignalr ------------------------------------------------------------
 
@@ -170,7 +180,8 @@ class ShokoListener:
         return handle
 
     async def _deliver(self, target: str, arguments: Any) -> None:
-        if event_kind(target) is ShokoEventKind.ON_CONNECTED:
+        if event_kind(target) not in TRACKED_KINDS:
+            log.debug("shoko: %s (not tracked)", target)
             return
         payload = arguments[0] if isinstance(arguments, list) and arguments else None
         if not isinstance(payload, dict):

@@ -78,6 +78,20 @@ SIGNALR_TARGETS: tuple[str, ...] = tuple(
 )
 """The v5 targets of the ``shoko`` feed (what the listener subscribes to)."""
 
+TRACKED_KINDS: frozenset[ShokoEventKind] = frozenset(
+    {
+        ShokoEventKind.FILE_MATCHED,
+        ShokoEventKind.FILE_NOT_MATCHED,
+        ShokoEventKind.FILE_RENAMED,
+        ShokoEventKind.FILE_MOVED,
+        ShokoEventKind.FILE_RELOCATED,
+        ShokoEventKind.FILE_DELETED,
+        ShokoEventKind.RELEASE_SAVED,
+        ShokoEventKind.RELEASE_SEARCH_COMPLETED,
+    }
+)
+"""The events ``translate`` turns into something; the listener passes on only these."""
+
 
 def event_kind(name: str) -> ShokoEventKind | None:
     """``ShokoEvent:FileMatched``, ``FileMatched``, ``file:hashed`` … → the kind, or None."""
