@@ -277,6 +277,26 @@ async def test_url_with_a_base_path_is_kept() -> None:
     assert seen == ["/qbittorrent/api/v2/sync/maindata"]
 
 
+@pytest.mark.parametrize("body", [{"hash": A}, "Ok."])
+async def test_torrents_answer_not_a_list_is_bad_payload(body: object) -> None:
+    async with client_for(lambda _: httpx.Response(200, json=body), username=None) as client:
+        with pytest.raises(BadPayload):
+            await client.torrents([A])
+
+
+async def test_torrents_for_no_ids_makes_no_call() -> None:
+    calls: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        return httpx.Response(200, json=[])
+
+    async with client_for(handler, username=None) as client:
+        assert await client.torrents([]) == {}
+
+    assert calls == []
+
+
 async def test_close_logs_out() -> None:
     fake = FakeWebUI([{"rid": 1, "full_update": True}])
     client = client_for(fake)

@@ -26,7 +26,6 @@ from status_tracker.integrations.qbittorrent.translate import progress_event, tr
 from .lab import (
     PASSWORD,
     USERNAME,
-    HookReceiver,
     LabAdmin,
     QbtDaemon,
     connect_peers,
@@ -34,6 +33,7 @@ from .lab import (
     make_payload,
     make_torrent,
 )
+from .receiver import HookReceiver
 
 StartQbt = Callable[..., QbtDaemon]
 
@@ -107,6 +107,23 @@ async def test_deleted_torrent_is_removed_from_the_map(start_qbt: StartQbt, tmp_
     assert all_status(before, "paused")  # 4.x pausedDL / 5.x stoppedDL
     assert drop_hash in after.removed
     assert set(after.torrents) == {keep_hash}
+
+
+async def test_torrents_by_id_any_case_in_one_call(start_qbt: StartQbt, tmp_path: Path) -> None:
+    daemon = start_qbt()
+    one, one_hash = make_torrent(make_payload(tmp_path / "src" / "One.Show.S01E01.mkv", 1 << 18))
+    two, two_hash = make_torrent(make_payload(tmp_path / "src" / "Two.Show.S01E02.mkv", 1 << 18))
+    async with LabAdmin(daemon) as admin, client_of(daemon) as client:
+        await admin.add_torrent(one, daemon.save_path, paused=True)
+        await admin.add_torrent(two, daemon.save_path, paused=True)
+        picked = await client.torrents([one_hash.upper()])
+        everything = await client.torrents()
+        nothing = await client.torrents([])
+
+    assert list(picked) == [one_hash]
+    assert picked[one_hash].name == "One.Show.S01E01.mkv"
+    assert set(everything) == {one_hash, two_hash}
+    assert nothing == {}
 
 
 def status_of(data: MainData, info_hash: str) -> str | None:
