@@ -1,0 +1,70 @@
+"""Browser fixtures: Playwright drives Debian's /usr/bin/chromium (never a downloaded build).
+
+``browser_type_launch_args`` overrides pytest-playwright's own fixture, so its ``browser``,
+``context`` and ``page`` fixtures (and ``--headed``) all use the system chromium with the
+flags this closed network needs. ``site`` serves the real templates, rendered with sample
+data, on 127.0.0.1 with our CSP; later tests can point the same ``page`` at the real app.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .sample_site import SiteServer, render_site
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Launch the system chromium; fail loudly (not skip) when it is missing."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)")
+    return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
+
+
+@pytest.fixture(scope="session")
+def base_url() -> str | None:
+    """No default base URL (replaces pytest-playwright's fallback, which pytest 9 warns on)."""
+    return None
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    """A phone-sized page with a fixed locale and time zone, so local times are predictable."""
+    return {
+        **browser_context_args,
+        "viewport": {"width": 375, "height": 812},
+        "locale": "en-GB",
+        "timezone_id": "Asia/Tokyo",
+    }
+
+
+@pytest.fixture
+def now() -> datetime:
+    """The moment the sample data is relative to."""
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+@pytest.fixture
+def site(tmp_path: Path, now: datetime) -> Iterator[SiteServer]:
+    """The sample pages served on 127.0.0.1, with a publishable ``/ui/sse`` stream."""
+    with SiteServer(render_site(tmp_path / "site", now)) as server:
+        yield server
