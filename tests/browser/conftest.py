@@ -1,20 +1,24 @@
 """Browser fixtures: Playwright drives Debian's /usr/bin/chromium (never a downloaded build).
 
-``browser_type_launch_args`` overrides pytest-playwright's own fixture, so its ``browser``,
-``context`` and ``page`` fixtures (and ``--headed``) all use the system chromium with the
-flags this closed network needs. ``site`` serves the real templates, rendered with sample
-data, on 127.0.0.1 with our CSP; later tests can point the same ``page`` at the real app.
+``browser_type_launch_args`` overrides pytest-playwright's own fixture, so its ``context``
+and ``page`` fixtures (and ``--headed``) use the system chromium with the flags this closed
+network needs. ``playwright`` … ``browser`` are re-declared with package scope: sync
+Playwright keeps an asyncio loop marked as running while it is alive, so a session-wide
+instance would break every async test that runs after this package.
+``site`` serves the real templates, rendered with sample data, on 127.0.0.1 with our CSP;
+later tests can point the same ``page`` at the real app.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright
 
 from .sample_site import SiteServer, render_site
 
@@ -40,6 +44,40 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}
 
 
+@pytest.fixture(scope="package")
+def playwright() -> Iterator[Playwright]:
+    """One Playwright for this package only, stopped before any other package's tests."""
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="package")
+def browser_type(playwright: Playwright, browser_name: str) -> BrowserType:
+    """Chromium (pytest-playwright's ``--browser`` option still picks the name)."""
+    browser_type: BrowserType = getattr(playwright, browser_name)
+    return browser_type
+
+
+@pytest.fixture(scope="package")
+def launch_browser(
+    browser_type_launch_args: dict[str, Any], browser_type: BrowserType
+) -> Callable[..., Browser]:
+    """Launch another browser with the same options (and per-call overrides)."""
+
+    def launch(**kwargs: Any) -> Browser:
+        return browser_type.launch(**{**browser_type_launch_args, **kwargs})
+
+    return launch
+
+
+@pytest.fixture(scope="package")
+def browser(launch_browser: Callable[..., Browser]) -> Iterator[Browser]:
+    """The system chromium, shared by this package's tests."""
+    browser = launch_browser()
+    yield browser
+    browser.close()
+
+
 @pytest.fixture(scope="session")
 def base_url() -> str | None:
     """No default base URL (replaces pytest-playwright's fallback, which pytest 9 warns on)."""
@@ -47,10 +85,12 @@ def base_url() -> str | None:
 
 
 @pytest.fixture
-def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
-    """A phone-sized page with a fixed locale and time zone, so local times are predictable."""
+def browser_context_args() -> dict[str, Any]:
+    """A phone-sized page with a fixed locale and time zone, so local times are predictable.
+
+    Replaces pytest-playwright's session-scoped version, which needs a session-wide Playwright.
+    """
     return {
-        **browser_context_args,
         "viewport": {"width": 375, "height": 812},
         "locale": "en-GB",
         "timezone_id": "Asia/Tokyo",
