@@ -5,25 +5,25 @@ Adding a service means a package under ``integrations/`` and one line here.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
-
-from status_tracker.core.events import Event
-from status_tracker.integrations.base import Integration, TranslateContext
+from status_tracker.integrations.base import Integration
+from status_tracker.integrations.jellyfin import translate as jellyfin
 from status_tracker.integrations.jellyseerr import translate as jellyseerr
-
-
-def _stored_only(body: Mapping[str, Any], ctx: TranslateContext) -> list[Event]:
-    return []
-
+from status_tracker.integrations.qbittorrent import translate as qbittorrent
+from status_tracker.integrations.radarr import translate as radarr
+from status_tracker.integrations.shoko import translate as shoko
+from status_tracker.integrations.sonarr import translate as sonarr
 
 INTEGRATIONS: tuple[Integration, ...] = (
     Integration("jellyseerr", "Jellyseerr", jellyseerr.translate),
-    Integration("sonarr", "Sonarr", _stored_only),
-    Integration("radarr", "Radarr", _stored_only),
+    Integration("sonarr", "Sonarr", sonarr.translate),
+    Integration("radarr", "Radarr", radarr.translate),
     Integration(
-        "qbittorrent", "qBittorrent", _stored_only, accepts_form=True, required_fields=("hash",)
+        "qbittorrent",
+        "qBittorrent",
+        qbittorrent.translate,
+        accepts_form=True,
+        required_fields=("hash",),
     ),
-    Integration("jellyfin", "Jellyfin", _stored_only),
-    Integration("shoko", "Shoko", _stored_only),
+    Integration("jellyfin", "Jellyfin", jellyfin.translate),
+    Integration("shoko", "Shoko", shoko.translate),
 )

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from status_tracker.core.events import Event
+from status_tracker.core.ids import path_tail
 from status_tracker.core.model import MEDIA_KINDS, Key, KeyKind
 
 
@@ -55,10 +57,30 @@ class Ambiguous:
 Resolution = Create | Update | Merge | Ambiguous
 
 
+def keys_for(event: Event) -> tuple[Key, ...]:
+    """The keys the pipeline looks up for an event.
+
+    TMDB ids of films and of series are separate number ranges, so a TMDB key is
+    scoped by media type (``movie:603``) and dropped when the type is unknown.
+    Every path also yields its tail (series/season/file), so files meet even when
+    services mount them at different places and no path mapping is set.
+    """
+    keys: list[Key] = []
+    for key in event.keys:
+        if key.kind is KeyKind.TMDB:
+            if event.media.media_type is not None:
+                keys.append(Key(KeyKind.TMDB, f"{event.media.media_type}:{key.value}"))
+            continue
+        keys.append(key)
+        if key.kind is KeyKind.PATH and key.value.count("/") >= 3:
+            keys.append(Key(KeyKind.PATH_TAIL, path_tail(key.value)))
+    return tuple(dict.fromkeys(keys))
+
+
 def jellyseerr_id(keys: Iterable[Key]) -> int | None:
     """The Jellyseerr request id among ``keys``, if any."""
     for key in keys:
-        if key.kind is KeyKind.JELLYSEERR_REQUEST and key.value.isdigit():
+        if key.kind is KeyKind.JELLYSEERR_REQUEST and key.value.isascii() and key.value.isdigit():
             return int(key.value)
     return None
 
@@ -83,8 +105,13 @@ def resolve(keys: Iterable[Key], owners: Mapping[Key, Owner]) -> Resolution:
     if not candidates:
         return Create()
     if len(candidates) == 1:
-        return Update(next(iter(candidates)))
+        (only,) = candidates.values()
+        if wanted is not None and only.jellyseerr_request_id not in (None, wanted):
+            return Ambiguous((only.id,))
+        return Update(only.id)
     named = {o.jellyseerr_request_id for o in candidates.values() if o.jellyseerr_request_id}
+    if wanted is not None:
+        named.add(wanted)
     if len(named) > 1:
         return Ambiguous(tuple(sorted(candidates)))
     keep = min(

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 
-_HEX = re.compile(r"^[0-9a-f]+$")
+_HEX = re.compile(r"[0-9a-f]+")
+_INT = re.compile(r"-?[0-9]+")
 
 
 def to_int(value: object) -> int | None:
@@ -22,7 +23,7 @@ def to_int(value: object) -> int | None:
         return int(value)
     if isinstance(value, str):
         text = value.strip()
-        if text.lstrip("-").isdigit():
+        if _INT.fullmatch(text):
             return int(text)
     return None
 
@@ -47,7 +48,7 @@ def guid(value: str) -> str:
 
 def is_hex(value: str) -> bool:
     """True when ``value`` is non-empty lower-case hex."""
-    return bool(_HEX.match(value))
+    return bool(_HEX.fullmatch(value))
 
 
 PathMappings = tuple[tuple[str, str], ...]

@@ -24,7 +24,7 @@ from status_tracker.core.model import (
     Request,
     TimelineEntry,
 )
-from status_tracker.core.states import RANK, RequestState, can_move
+from status_tracker.core.states import RANK, TERMINAL, RequestState, can_move, can_retry
 
 S = RequestState
 
@@ -73,14 +73,21 @@ def apply(request: Request | None, event: ev.Event, now: datetime) -> Applied:
     updated = replace(current, **change.fields) if change.fields else current
     target = _tv_target(updated, event, change.target)
     moved = False
-    if target is not None and target != updated.state and can_move(updated.state, target):
+    allowed = (
+        can_retry(updated.state)
+        if isinstance(event, ev.RetryRequested)
+        else can_move(updated.state, target)
+        if target is not None
+        else False
+    )
+    if target is not None and target != updated.state and allowed:
         moved = True
         updated = replace(
             updated,
             state=target,
             state_changed_at=now,
             completed_at=now if target is S.COMPLETED else updated.completed_at,
-            error=None if target is not S.FAILED else updated.error,
+            error=updated.error if target is S.FAILED or "error" in change.fields else None,
         )
     entries: tuple[TimelineEntry, ...] = ()
     if change.message is not None:
@@ -92,7 +99,7 @@ def apply(request: Request | None, event: ev.Event, now: datetime) -> Applied:
         if fact not in updated.facts:
             entries = (TimelineEntry(step, stamp, event.source, change.message, change.details),)
             updated = replace(updated, facts=updated.facts | {fact})
-    if moved or entries or change.fields:
+    if updated != request:
         updated = replace(updated, updated_at=now)
     return Applied(updated, entries, moved)
 
@@ -118,7 +125,7 @@ def _adopt_jellyseerr_id(request: Request, event: ev.Event) -> Request:
     if request.jellyseerr_request_id is not None:
         return request
     for key in event.keys:
-        if key.kind is KeyKind.JELLYSEERR_REQUEST and key.value.isdigit():
+        if key.kind is KeyKind.JELLYSEERR_REQUEST and key.value.isascii() and key.value.isdigit():
             return replace(request, jellyseerr_request_id=int(key.value))
     return request
 
@@ -131,7 +138,9 @@ def _tv_target(
         return target
     if target in (S.FAILED, S.DECLINED, S.COMPLETED) or isinstance(event, ev.RetryRequested):
         return target
-    if isinstance(event, ev.MadeAvailable) and not event.episodes:
+    if (isinstance(event, ev.MadeAvailable) and not event.episodes) or isinstance(
+        event, ev.Matched
+    ):
         return target
     stages = list(request.episodes.values())
     missing = (request.expected_episodes or 0) - len(stages)
@@ -190,7 +199,12 @@ def _failed(request: Request, event: ev.Failed) -> _Change:
 
 
 def _retry(request: Request, event: ev.RetryRequested) -> _Change:
-    return _Change({"error": None}, S.SEARCHING, "Retry requested — searching again", {}, True)
+    fields: dict[str, Any] = {"error": None}
+    if request.episodes:
+        fields["episodes"] = {
+            e: s for e, s in request.episodes.items() if RANK.get(s, 0) >= RANK[S.AVAILABLE]
+        }
+    return _Change(fields, S.SEARCHING, "Retry requested — searching again", {}, True)
 
 
 def _grabbed(request: Request, event: ev.Grabbed) -> _Change:
@@ -205,8 +219,11 @@ def _grabbed(request: Request, event: ev.Grabbed) -> _Change:
         )
         fields["downloads"] = {**request.downloads, event.download_id: download}
     if event.episodes:
-        fields["episodes"] = _advance_episodes(request, event.episodes, S.INDEXED)
-    if request.state is S.FAILED:
+        if request.state in TERMINAL:
+            fields["episodes"] = {**request.episodes, **dict.fromkeys(event.episodes, S.INDEXED)}
+        else:
+            fields["episodes"] = _advance_episodes(request, event.episodes, S.INDEXED)
+    if request.state in TERMINAL:
         fields["error"] = None
     details = {
         "quality": event.quality,
@@ -242,7 +259,7 @@ def _progressed(request: Request, event: ev.Progressed) -> _Change:
     first = known is None or known.progress is None
     download = replace(
         known or Download(event.download_id),
-        progress=event.progress,
+        progress=event.progress if event.progress is not None else download_progress(known),
         size_bytes=event.size_bytes if event.size_bytes is not None else download_size(known),
         downloaded_bytes=event.downloaded_bytes,
         speed_bps=event.speed_bps,
@@ -263,6 +280,11 @@ def _progressed(request: Request, event: ev.Progressed) -> _Change:
     return _Change(fields, S.DOWNLOADING, message, {"download_id": event.download_id})
 
 
+def download_progress(download: Download | None) -> float | None:
+    """The progress last reported for a download, if any."""
+    return download.progress if download else None
+
+
 def download_size(download: Download | None) -> int | None:
     """The size last reported for a download, if any."""
     return download.size_bytes if download else None
@@ -279,7 +301,8 @@ def _finished(request: Request, event: ev.DownloadFinished) -> _Change:
             fields["episodes"] = _advance_episodes(request, episodes, S.DOWNLOAD_DONE)
     if request.error:
         fields["error"] = None
-    return _Change(fields, S.DOWNLOAD_DONE, "Download finished", {"download_id": event.download_id})
+    details = _clean({"download_id": event.download_id})
+    return _Change(fields, S.DOWNLOAD_DONE, "Download finished", details)
 
 
 def _imported(request: Request, event: ev.Imported) -> _Change:

@@ -32,6 +32,8 @@ class KeyKind(StrEnum):
     RADARR_MOVIE = "radarr_movie"
     DOWNLOAD = "download"
     PATH = "path"
+    PATH_TAIL = "path_tail"
+    """The last three parts of a path (series/season/file), for services that mount differently."""
     JELLYFIN_ITEM = "jellyfin_item"
     SHOKO_FILE = "shoko_file"
 

@@ -82,10 +82,16 @@ TRANSITIONS: dict[RequestState, frozenset[RequestState]] = {
     },
     S.REQUESTED: _forward(S.REQUESTED) | {S.FAILED, S.DECLINED},
     S.APPROVED: _forward(S.APPROVED) | {S.FAILED, S.DECLINED},
-    S.FAILED: frozenset({S.SEARCHING, S.INDEXED, S.DOWNLOADING, S.AVAILABLE, S.COMPLETED}),
-    S.DECLINED: frozenset({S.SEARCHING, S.INDEXED}),
+    S.FAILED: frozenset({S.INDEXED, S.DOWNLOADING, S.AVAILABLE, S.COMPLETED}),
+    S.DECLINED: frozenset({S.INDEXED}),
 }
 """state → the states it may move to. Anything else is recorded but not applied."""
+
+RETRY_FROM: frozenset[RequestState] = frozenset(
+    {S.APPROVED, S.SEARCHING, S.INDEXED, S.DOWNLOADING, S.FAILED, S.DECLINED}
+)
+"""States a retry (a new search sent upstream) may take back to ``searching``: failed
+requests and stalled ones not yet downloaded."""
 
 REASONS: dict[RequestState, str] = {
     S.FAILED: "a retry, a new grab, or the media turning up in the library",
@@ -96,6 +102,11 @@ REASONS: dict[RequestState, str] = {
 def can_move(current: RequestState, target: RequestState) -> bool:
     """True when ``current`` may move to ``target``."""
     return target in TRANSITIONS[current]
+
+
+def can_retry(current: RequestState) -> bool:
+    """True when a retry may take a request in ``current`` back to ``searching``."""
+    return current in RETRY_FROM
 
 
 def render_markdown() -> str:
@@ -118,6 +129,8 @@ def render_markdown() -> str:
         lines.append(f"| `{state}` | {LABELS[state]} | {targets} |")
     lines += ["", "Leaving a terminal state:", ""]
     lines += [f"- `{state}`: only by {why}." for state, why in REASONS.items()]
+    retry = ", ".join(f"`{s}`" for s in order if s in RETRY_FROM)
+    lines += ["", f"A retry (a new search) takes a request back to `searching` from: {retry}."]
     return "\n".join(lines) + "\n"
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections import deque
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -39,7 +41,15 @@ from status_tracker.storage.db import Database
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-MAX_BATCH = 500
+TURN_SECONDS = 0.01
+"""How long one writer turn may process while new deliveries wait to be stored."""
+MAX_TURN = 2000
+CHUNK = 10
+FLOOD_WINDOW = 0.05
+FLOOD_PAUSE = 1.0
+"""While deliveries keep arriving (one less than FLOOD_WINDOW ago), the backlog is processed
+at most every FLOOD_PAUSE seconds: storing, and so answering senders, comes first."""
+"""At most this many deliveries per transaction."""
 
 
 def utcnow() -> datetime:
@@ -52,23 +62,14 @@ class Unmatched(Exception):
 
 
 @dataclass(slots=True)
-class _Batch:
-    """Work the writer picked up in one wake-up."""
-
-    accepts: list[tuple[inbox.Delivery, asyncio.Future[tuple[int, bool]]]] = field(
-        default_factory=list
-    )
-    deliveries: list[int] = field(default_factory=list)
-    events: list[Sequence[Event]] = field(default_factory=list)
-
-
-@dataclass(slots=True)
 class _Outcome:
-    """What one batch changed."""
+    """What one writer turn changed, and the deliveries it stored but left for later."""
 
     changed: dict[int, Request] = field(default_factory=dict)
     created: set[int] = field(default_factory=set)
     removed: set[int] = field(default_factory=set)
+    marks: list[tuple[int, datetime, str | None]] = field(default_factory=list)
+    deferred: list[int] = field(default_factory=list)
 
 
 def decode_body(content_type: str, body: str) -> dict[str, Any]:
@@ -97,94 +98,117 @@ class Pipeline:
         self.context = context
         self.bus = bus
         self.clock = clock
-        self._pending = _Batch()
+        self._accepts: list[tuple[inbox.Delivery, asyncio.Future[tuple[int, bool]]]] = []
+        self._events: list[Sequence[Event]] = []
+        self._backlog: deque[int] = deque()
         self._wake = asyncio.Event()
-        self._idle = asyncio.Event()
-        self._idle.set()
+        self._last_processing = 0.0
+        self._last_accept = 0.0
         self.processed = 0
 
     async def accept(self, delivery: inbox.Delivery) -> tuple[int, bool]:
         """Store a delivery durably; returns its inbox id and whether it is new."""
         future: asyncio.Future[tuple[int, bool]] = asyncio.get_running_loop().create_future()
-        self._pending.accepts.append((delivery, future))
-        self._poke()
+        self._accepts.append((delivery, future))
+        self._wake.set()
         return await future
 
     async def submit(self, events: Sequence[Event]) -> None:
         """Queue events from a poller or listener (applied in order, not stored in the inbox)."""
         if events:
-            self._pending.events.append(tuple(events))
-            self._poke()
+            self._events.append(tuple(events))
+            self._wake.set()
 
-    def _poke(self) -> None:
-        self._idle.clear()
-        self._wake.set()
+    def _wake_later(self) -> None:
+        asyncio.get_running_loop().call_later(FLOOD_WINDOW, self._wake.set)
 
-    async def drained(self) -> None:
-        """Wait until everything queued so far has been processed and published."""
-        while not self._idle.is_set() or self._wake.is_set():
-            await self._idle.wait()
-            await asyncio.sleep(0)
+    @property
+    def busy(self) -> bool:
+        """True while anything waits to be stored or processed."""
+        return bool(self._accepts or self._events or self._backlog)
 
     async def run(self) -> None:
-        """Recover unprocessed deliveries, then process work as it arrives, forever."""
-        await self._recover()
+        """Process what a crash left, then work as it arrives, forever.
+
+        Each turn first stores every waiting delivery (so senders get their 202
+        quickly), then processes a time-boxed chunk of the backlog.
+        """
+        loop = asyncio.get_running_loop()
+        with self.database.reader.connect() as connection:
+            self._backlog.extend(inbox.unprocessed(connection))
+        if self._backlog:
+            log.info("writer: processing %d deliveries left unprocessed", len(self._backlog))
+            self._wake.set()
         while True:
-            await self._wake.wait()
+            if not (self._accepts or self._events):
+                await self._wake.wait()
             self._wake.clear()
-            batch, self._pending = self._pending, _Batch()
+            accepts, self._accepts = self._accepts, []
+            events, self._events = self._events, []
             try:
-                outcome = await asyncio.to_thread(self._write, batch, asyncio.get_running_loop())
+                outcome = await asyncio.to_thread(self._turn, accepts, events, loop)
             except Exception as exc:
-                log.exception("writer: batch failed")
-                for _, future in batch.accepts:
+                log.exception("writer: turn failed")
+                for _, future in accepts:
                     if not future.done():
                         future.set_exception(exc)
+                await asyncio.sleep(1)
                 continue
             self._publish(outcome)
-            if not self._wake.is_set():
-                self._idle.set()
 
-    async def _recover(self) -> None:
-        after = 0
-        while True:
-            with self.database.reader.connect() as connection:
-                ids = inbox.unprocessed(connection, MAX_BATCH, after)
-            if not ids:
-                return
-            log.info("writer: processing %d deliveries left from the last run", len(ids))
-            outcome = await asyncio.to_thread(
-                self._write, _Batch(deliveries=ids), asyncio.get_running_loop()
-            )
-            self._publish(outcome)
-            after = ids[-1]
-
-    def _write(self, batch: _Batch, loop: asyncio.AbstractEventLoop) -> _Outcome:
-        """Runs in a worker thread; only one at a time."""
-        if batch.accepts:
+    def _turn(
+        self,
+        accepts: list[tuple[inbox.Delivery, asyncio.Future[tuple[int, bool]]]],
+        events: list[Sequence[Event]],
+        loop: asyncio.AbstractEventLoop,
+    ) -> _Outcome:
+        """One writer turn, in a worker thread (never two at once)."""
+        now = time.monotonic()
+        if accepts:
             with self.database.writer.begin() as connection:
-                stored = inbox.store(connection, [d for d, _ in batch.accepts])
-            for (_, future), result in zip(batch.accepts, stored, strict=True):
-                loop.call_soon_threadsafe(_resolve, future, result)
-            batch.deliveries.extend(i for i, new in stored if new)
+                stored = inbox.store(connection, [d for d, _ in accepts])
+            futures = [future for _, future in accepts]
+            loop.call_soon_threadsafe(_resolve, futures, stored)
+            self._backlog.extend(i for i, new in stored if new)
+            self._last_accept = now
+        flooded = (
+            now - self._last_accept < FLOOD_WINDOW and now - self._last_processing < FLOOD_PAUSE
+        )
         outcome = _Outcome()
-        if not batch.deliveries and not batch.events:
-            return outcome
-        with self.database.writer.begin() as connection:
-            for start in range(0, len(batch.deliveries), MAX_BATCH):
-                chunk = batch.deliveries[start : start + MAX_BATCH]
-                for delivery in inbox.fetch(connection, chunk):
-                    self._process_delivery(connection, delivery, outcome)
-            for events in batch.events:
-                try:
-                    with connection.begin_nested():
-                        for event in events:
-                            self._apply(connection, event, outcome)
-                except Unmatched:
-                    pass
-                except Exception:
-                    log.exception("writer: events from %s failed", events[0].source)
+        if events or (self._backlog and not flooded):
+            with self.database.writer.begin() as connection:
+                if not flooded:
+                    self._last_processing = now
+                    self._process_backlog(connection, outcome, now + TURN_SECONDS)
+                self._apply_events(connection, events, outcome)
+        if self._backlog:
+            loop.call_soon_threadsafe(self._wake_later if flooded else self._wake.set)
         return outcome
+
+    def _process_backlog(self, connection: Connection, outcome: _Outcome, deadline: float) -> None:
+        """Process stored deliveries until the deadline (longer while nobody waits)."""
+        while self._backlog and len(outcome.marks) < MAX_TURN:
+            chunk = [self._backlog.popleft() for _ in range(min(CHUNK, len(self._backlog)))]
+            for delivery in inbox.fetch(connection, chunk):
+                self._process_delivery(connection, delivery, outcome)
+            if self._accepts and time.monotonic() >= deadline:
+                break
+        inbox.mark(connection, outcome.marks)
+        self.processed += len(outcome.marks)
+
+    def _apply_events(
+        self, connection: Connection, events: list[Sequence[Event]], outcome: _Outcome
+    ) -> None:
+        """Apply events from pollers and listeners, each batch all or nothing."""
+        for batch in events:
+            try:
+                with requests.savepoint(connection):
+                    for event in batch:
+                        self._apply(connection, event, outcome)
+            except Unmatched:
+                pass
+            except Exception:
+                log.exception("writer: events from %s failed", batch[0].source)
 
     def _process_delivery(
         self, connection: Connection, delivery: inbox.StoredDelivery, outcome: _Outcome
@@ -192,7 +216,7 @@ class Pipeline:
         error: str | None = None
         saved = (dict(outcome.changed), set(outcome.created), set(outcome.removed))
         try:
-            with connection.begin_nested():
+            with requests.savepoint(connection):
                 body = decode_body(delivery.content_type, delivery.body)
                 events = self.translators[delivery.source](body, self.context)
                 unmatched = 0
@@ -209,13 +233,13 @@ class Pipeline:
             log.warning(
                 "delivery %d from %s not processed: %s", delivery.id, delivery.source, error
             )
-        inbox.mark(connection, delivery.id, self.clock(), error)
-        self.processed += 1
+        outcome.marks.append((delivery.id, self.clock(), error))
 
     def _apply(self, connection: Connection, event: Event, outcome: _Outcome) -> None:
         now = self.clock()
-        keys = list(event.keys)
-        resolution = correlate.resolve(keys, requests.owners(connection, keys))
+        keys = list(correlate.keys_for(event))
+        owners = requests.owners(connection, keys)
+        resolution = correlate.resolve(keys, owners)
         current: Request | None
         match resolution:
             case correlate.Create():
@@ -240,7 +264,7 @@ class Pipeline:
         applied = machine.apply(current, event, now)
         saved = requests.save(connection, applied.request)
         assert saved.id is not None
-        requests.attach_keys(connection, saved.id, keys)
+        requests.attach_keys(connection, saved.id, keys, owners)
         requests.add_timeline(connection, saved.id, applied.entries)
         if current is None:
             outcome.created.add(saved.id)
@@ -262,6 +286,9 @@ class Pipeline:
             self.bus.publish(change)
 
 
-def _resolve(future: asyncio.Future[tuple[int, bool]], result: tuple[int, bool]) -> None:
-    if not future.done():
-        future.set_result(result)
+def _resolve(
+    futures: list[asyncio.Future[tuple[int, bool]]], results: list[tuple[int, bool]]
+) -> None:
+    for future, result in zip(futures, results, strict=True):
+        if not future.done():
+            future.set_result(result)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -115,9 +115,16 @@ def unprocessed(connection: Connection, limit: int = 500, after: int = 0) -> lis
     return [r.id for r in rows]
 
 
-def mark(connection: Connection, delivery_id: int, at: datetime, error: str | None) -> None:
-    """Record that a delivery was processed, and how it went."""
-    ib = tables.inbox
-    connection.execute(
-        update(ib).where(ib.c.id == delivery_id).values(processed_at=at, error=error)
-    )
+_MARK = (
+    update(tables.inbox)
+    .where(tables.inbox.c.id == bindparam("delivery_id"))
+    .values(processed_at=bindparam("at"), error=bindparam("error"))
+)
+
+
+def mark(connection: Connection, results: Sequence[tuple[int, datetime, str | None]]) -> None:
+    """Record that deliveries were processed, and how each went: ``(id, when, error)``."""
+    if results:
+        connection.execute(
+            _MARK, [{"delivery_id": i, "at": at, "error": error} for i, at, error in results]
+        )

@@ -1,36 +1,77 @@
-"""Request rows, their correlation keys and timelines, for the single writer. Never commits."""
+"""Request rows, their correlation keys and timelines, for the single writer. Never commits.
+
+Statements are built once at import and executed with parameters, so the writer
+pays SQLAlchemy's compilation cost once, not per delivery.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
 
-from sqlalchemy import Connection, delete, insert, select, tuple_, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, text, update
 
 from status_tracker.core.correlate import Owner
 from status_tracker.core.model import Key, KeyKind, Request, TimelineEntry
 from status_tracker.storage import tables
 from status_tracker.storage.codec import request_from_row, request_row
 
+rk, rq, tl = tables.request_keys, tables.requests, tables.timeline
+
+_OWNERS = (
+    select(rk.c.kind, rk.c.value, rq.c.id, rq.c.jellyseerr_request_id)
+    .join(rq, rq.c.id == rk.c.request_id)
+    .where(
+        rk.c.kind.in_(bindparam("kinds", expanding=True)),
+        rk.c.value.in_(bindparam("values", expanding=True)),
+    )
+)
+"""Both IN lists use the (kind, value) index; pairs that don't belong together are dropped."""
+_LOAD = select(rq).where(rq.c.id == bindparam("request_id"))
+_INSERT = insert(rq)
+_UPDATE = update(rq).where(rq.c.id == bindparam("request_id"))
+_INSERT_TIMELINE = insert(tl)
+_UPSERT_KEY = text(
+    "INSERT INTO request_keys (request_id, kind, value) VALUES (:request_id, :kind, :value)"
+    " ON CONFLICT (kind, value) DO UPDATE SET request_id = excluded.request_id"
+)
+
+
+@contextmanager
+def savepoint(connection: Connection) -> Iterator[None]:
+    """A savepoint around one unit of work: undone alone if it raises."""
+    connection.exec_driver_sql("SAVEPOINT unit")
+    try:
+        yield
+    except BaseException:
+        connection.exec_driver_sql("ROLLBACK TO SAVEPOINT unit")
+        connection.exec_driver_sql("RELEASE SAVEPOINT unit")
+        raise
+    connection.exec_driver_sql("RELEASE SAVEPOINT unit")
+
 
 def owners(connection: Connection, keys: Sequence[Key]) -> dict[Key, Owner]:
     """The request owning each of ``keys`` (keys nobody owns are absent)."""
     if not keys:
         return {}
-    rk, rq = tables.request_keys, tables.requests
-    rows = connection.execute(
-        select(rk.c.kind, rk.c.value, rq.c.id, rq.c.jellyseerr_request_id)
-        .join(rq, rq.c.id == rk.c.request_id)
-        .where(tuple_(rk.c.kind, rk.c.value).in_([(str(k.kind), k.value) for k in keys]))
-    )
-    return {Key(KeyKind(r.kind), r.value): Owner(r.id, r.jellyseerr_request_id) for r in rows}
+    wanted = set(keys)
+    params = {
+        "kinds": sorted({str(k.kind) for k in keys}),
+        "values": sorted({k.value for k in keys}),
+    }
+    found = {}
+    for row in connection.execute(_OWNERS, params):
+        key = Key(KeyKind(row.kind), row.value)
+        if key in wanted:
+            found[key] = Owner(row.id, row.jellyseerr_request_id)
+    return found
 
 
 def load(connection: Connection, request_id: int) -> Request | None:
     """One request by id."""
-    row = connection.execute(
-        select(tables.requests).where(tables.requests.c.id == request_id)
-    ).first()
+    row = connection.execute(_LOAD, {"request_id": request_id}).first()
     return request_from_row(row) if row else None
 
 
@@ -38,39 +79,36 @@ def save(connection: Connection, request: Request) -> Request:
     """Insert or update a request; returns it with its id."""
     values = request_row(request)
     if request.id is None:
-        new_id = connection.execute(insert(tables.requests).values(**values)).inserted_primary_key
+        new_id = connection.execute(_INSERT, values).inserted_primary_key
         assert new_id is not None
-        return _with_id(request, int(new_id[0]))
-    connection.execute(
-        update(tables.requests).where(tables.requests.c.id == request.id).values(**values)
-    )
+        return replace(request, id=int(new_id[0]))
+    connection.execute(_UPDATE, {**values, "request_id": request.id})
     return request
 
 
-def _with_id(request: Request, request_id: int) -> Request:
-    from dataclasses import replace
+def attach_keys(
+    connection: Connection,
+    request_id: int,
+    keys: Iterable[Key],
+    known: Mapping[Key, Owner] | None = None,
+) -> None:
+    """Point every key at ``request_id`` (taking media keys over from older requests).
 
-    return replace(request, id=request_id)
-
-
-def attach_keys(connection: Connection, request_id: int, keys: Iterable[Key]) -> None:
-    """Point every key at ``request_id`` (taking media keys over from older requests)."""
-    rk = tables.request_keys
-    for key in dict.fromkeys(keys):
-        updated = connection.execute(
-            update(rk)
-            .where(rk.c.kind == str(key.kind), rk.c.value == key.value)
-            .values(request_id=request_id)
-        )
-        if updated.rowcount == 0:
-            connection.execute(
-                insert(rk).values(request_id=request_id, kind=str(key.kind), value=key.value)
-            )
+    ``known`` is what ``owners`` returned for these keys; keys it already shows as
+    this request's are not written again.
+    """
+    known = known or {}
+    rows = [
+        {"request_id": request_id, "kind": str(key.kind), "value": key.value}
+        for key in dict.fromkeys(keys)
+        if key not in known or known[key].id != request_id
+    ]
+    if rows:
+        connection.execute(_UPSERT_KEY, rows)
 
 
 def keys_of(connection: Connection, request_id: int) -> list[Key]:
     """Every key a request owns."""
-    rk = tables.request_keys
     rows = connection.execute(select(rk.c.kind, rk.c.value).where(rk.c.request_id == request_id))
     return [Key(KeyKind(r.kind), r.value) for r in rows]
 
@@ -80,7 +118,7 @@ def add_timeline(connection: Connection, request_id: int, entries: Sequence[Time
     if not entries:
         return
     connection.execute(
-        insert(tables.timeline),
+        _INSERT_TIMELINE,
         [
             {
                 "request_id": request_id,
@@ -97,6 +135,6 @@ def add_timeline(connection: Connection, request_id: int, entries: Sequence[Time
 
 def absorb(connection: Connection, keep: int, other: int) -> None:
     """Move ``other``'s keys and timeline to ``keep`` and delete ``other``."""
-    for table in (tables.request_keys, tables.timeline):
+    for table in (rk, tl):
         connection.execute(update(table).where(table.c.request_id == other).values(request_id=keep))
-    connection.execute(delete(tables.requests).where(tables.requests.c.id == other))
+    connection.execute(delete(rq).where(rq.c.id == other))

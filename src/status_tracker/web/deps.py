@@ -11,8 +11,8 @@ from sqlalchemy import Connection
 from status_tracker.runtime.lifespan import Tracker
 
 
-def get_tracker(request: Request) -> Tracker:
-    """The tracker this app runs."""
+async def get_tracker(request: Request) -> Tracker:
+    """The tracker this app runs (async, so FastAPI calls it inline, not in a thread)."""
     tracker: Tracker = request.app.state.tracker
     return tracker
 

@@ -18,8 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from status_tracker.runtime.lifespan import Tracker
 from status_tracker.storage.inbox import Delivery
-from status_tracker.web.deps import TrackerDep
 
 router = APIRouter(tags=["webhooks"])
 
@@ -70,8 +70,8 @@ def secret_matches(request: Request, secret: str) -> bool:
 
 async def _read_limited(request: Request) -> bytes | None:
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY:
-        return None
+    if declared.isdigit():
+        return await request.body() if int(declared) <= MAX_BODY else None
     chunks: list[bytes] = []
     size = 0
     async for chunk in request.stream():
@@ -94,8 +94,9 @@ async def _read_limited(request: Request) -> bytes | None:
         413: {"model": HookError, "description": "Body larger than 1 MiB"},
     },
 )
-async def receive(source: str, request: Request, tracker: TrackerDep) -> Any:
+async def receive(source: str, request: Request) -> Any:
     """Store the delivery durably and answer 202; repeats get the first delivery's id."""
+    tracker: Tracker = request.app.state.tracker
     integration = tracker.integrations.get(source)
     if integration is None:
         known = ", ".join(tracker.integrations)
@@ -135,4 +136,4 @@ async def receive(source: str, request: Request, tracker: TrackerDep) -> Any:
         return _error(400, f"missing required field: {', '.join(missing)}")
     delivery = Delivery(source, kind, text, tracker.clock())
     delivery_id, _ = await tracker.pipeline.accept(delivery)
-    return {"accepted": True, "delivery_id": str(delivery_id)}
+    return JSONResponse({"accepted": True, "delivery_id": str(delivery_id)}, status_code=202)
