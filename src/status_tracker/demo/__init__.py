@@ -3,6 +3,7 @@
 The simulator POSTs the same webhook bodies the real services send to the
 server's own ``/hooks/*`` endpoints over HTTP, so every delivery goes through
 authentication, the inbox, the writer and the bus exactly as in production.
+``STORIES`` is the explicit list of what it plays.
 """
 
 from __future__ import annotations
@@ -10,12 +11,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from status_tracker.config import Settings
-from status_tracker.demo.simulator import Simulator
+from status_tracker.demo import stories
+from status_tracker.demo.simulator import Simulator, Story
 from status_tracker.web.app import create_app
+
+STORIES: tuple[Story, ...] = (
+    stories.movie,
+    stories.series,
+    stories.declined,
+    stories.failed,
+)
 
 
 def demo_app(settings: Settings, host: str, port: int) -> FastAPI:
     """The production app with the simulator running beside it."""
     target = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    simulator = Simulator(f"http://{target}:{port}", settings.webhook_secret)
+    simulator = Simulator(f"http://{target}:{port}", settings.webhook_secret, STORIES)
     return create_app(settings, extra_tasks=(simulator.run,))

@@ -11,7 +11,8 @@ nothing to do" (test events, event types we don't track). It raises
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Coroutine, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -47,11 +48,17 @@ class Host(Protocol):
     async def submit(self, events: Sequence[Event]) -> None:
         """Hand events to the single writer (they are applied in order)."""
 
+    async def deliver(self, source: str, body: Mapping[str, Any]) -> int:
+        """Store a body as if it had been POSTed to ``/hooks/<source>``; returns its id."""
+
     async def active_requests(self) -> list[Request]:
         """Requests not yet in history, as the writer last committed them."""
 
     def health(self, name: str) -> HealthSink:
         """The health record of integration ``name``."""
+
+    def changes(self) -> AbstractContextManager[AsyncIterator[Request | None]]:
+        """Committed changes while the ``with`` block lasts (None: some were missed)."""
 
 
 Background = Callable[[Any, Host], Coroutine[Any, Any, None]]

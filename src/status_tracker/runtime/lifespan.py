@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
 from datetime import timedelta
+from typing import Any
 
 from status_tracker.config import Settings
 from status_tracker.core.events import Event
@@ -21,6 +23,7 @@ from status_tracker.runtime.bus import Bus
 from status_tracker.runtime.health import IntegrationHealth
 from status_tracker.runtime.pipeline import Clock, Pipeline, utcnow
 from status_tracker.storage import db, queries
+from status_tracker.storage.inbox import Delivery
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +65,13 @@ class Tracker:
         """Host: hand events to the writer."""
         await self.pipeline.submit(events)
 
+    async def deliver(self, source: str, body: Mapping[str, Any]) -> int:
+        """Host: store a body in the inbox as a delivery from ``source`` (listeners use this)."""
+        text = json.dumps(body, separators=(",", ":"), sort_keys=True)
+        delivery = Delivery(source, "application/json", text, self.clock())
+        delivery_id, _ = await self.pipeline.accept(delivery)
+        return delivery_id
+
     async def active_requests(self) -> list[Request]:
         """Host: requests not in history."""
         return await asyncio.to_thread(self._active)
@@ -80,6 +90,17 @@ class Tracker:
     def health(self, name: str) -> IntegrationHealth:
         """Host: the health record of one integration."""
         return self.healths[name]
+
+    @contextlib.contextmanager
+    def changes(self) -> Iterator[AsyncIterator[Request | None]]:
+        """Host: committed changes while the block lasts (None when some were missed)."""
+        with self.bus.subscribe() as subscription:
+
+            async def requests() -> AsyncIterator[Request | None]:
+                async for change in subscription:
+                    yield change.request if change is not None else None
+
+            yield requests()
 
     @contextlib.asynccontextmanager
     async def run(self) -> AsyncIterator[None]:
