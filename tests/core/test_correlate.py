@@ -1,9 +1,10 @@
-"""``correlate.resolve``: which stored request an event's keys name."""
+"""``correlate``: the keys looked up for an event, and which stored request they name."""
 
 from __future__ import annotations
 
 import pytest
 
+from status_tracker.core import events as ev
 from status_tracker.core.correlate import (
     Ambiguous,
     Create,
@@ -12,9 +13,10 @@ from status_tracker.core.correlate import (
     Resolution,
     Update,
     jellyseerr_id,
+    keys_for,
     resolve,
 )
-from status_tracker.core.model import Key, KeyKind
+from status_tracker.core.model import Key, KeyKind, MediaInfo, MediaType
 
 K = KeyKind
 
@@ -23,7 +25,7 @@ def jelly(value: str) -> Key:
     return Key(K.JELLYSEERR_REQUEST, value)
 
 
-TMDB = Key(K.TMDB, "329865")
+TMDB = Key(K.TMDB, "movie:329865")
 TVDB = Key(K.TVDB, "371980")
 IMDB = Key(K.IMDB, "tt2543164")
 RADARR = Key(K.RADARR_MOVIE, "12")
@@ -106,6 +108,42 @@ CASES: list[tuple[str, tuple[Key, ...], dict[Key, Owner], Resolution]] = [
         Ambiguous((1, 3, 5)),
     ),
     (
+        "identity key of another jellyseerr request",
+        (jelly("8"), DOWNLOAD),
+        {DOWNLOAD: own(1, 7)},
+        Ambiguous((1,)),
+    ),
+    (
+        "identity key of another jellyseerr request beside its media keys",
+        (jelly("8"), TMDB, DOWNLOAD),
+        {TMDB: own(1, 7), DOWNLOAD: own(1, 7)},
+        Ambiguous((1,)),
+    ),
+    (
+        "the event's own jellyseerr id counts against a merge",
+        (jelly("8"), DOWNLOAD, PATH),
+        {DOWNLOAD: own(1, 7), PATH: own(2)},
+        Ambiguous((1, 2)),
+    ),
+    (
+        "the event's own jellyseerr id allows a merge of requests without one",
+        (jelly("8"), DOWNLOAD, PATH),
+        {DOWNLOAD: own(5), PATH: own(2)},
+        Merge(2, (5,)),
+    ),
+    (
+        "the event's own jellyseerr id matches the one named",
+        (jelly("7"), DOWNLOAD, PATH),
+        {DOWNLOAD: own(5, 7), PATH: own(2)},
+        Merge(5, (2,)),
+    ),
+    (
+        "an unusable jellyseerr key names no request",
+        (jelly("²"), DOWNLOAD),
+        {DOWNLOAD: own(1, 7)},
+        Update(1),
+    ),
+    (
         "ignored media key leaves the identity key",
         (jelly("8"), TMDB, DOWNLOAD),
         {TMDB: own(4, 7), DOWNLOAD: own(6)},
@@ -138,7 +176,90 @@ def test_resolve_accepts_any_iterable_of_keys() -> None:
         ((jelly("n/a"), jelly("5")), 5),
         ((jelly(""),), None),
         ((jelly("-3"),), None),
+        ((jelly("²"),), None),
+        ((jelly("٣"), jelly("4")), 4),
     ],
 )
 def test_jellyseerr_id(keys: tuple[Key, ...], expected: int | None) -> None:
     assert jellyseerr_id(keys) == expected
+
+
+def event(media_type: MediaType | None, *keys: Key) -> ev.Event:
+    return ev.Noted(source="sonarr", message="x", keys=keys, media=MediaInfo(media_type=media_type))
+
+
+@pytest.mark.parametrize(
+    ("media_type", "expected"),
+    [
+        (MediaType.MOVIE, (Key(K.TMDB, "movie:603"),)),
+        (MediaType.TV, (Key(K.TMDB, "tv:603"),)),
+        (None, ()),
+    ],
+)
+def test_keys_for_scopes_tmdb_by_media_type(
+    media_type: MediaType | None, expected: tuple[Key, ...]
+) -> None:
+    assert keys_for(event(media_type, Key(K.TMDB, "603"))) == expected
+
+
+def test_keys_for_keeps_a_film_and_a_series_with_the_same_tmdb_id_apart() -> None:
+    film = keys_for(event(MediaType.MOVIE, Key(K.TMDB, "603")))
+    series = keys_for(event(MediaType.TV, Key(K.TMDB, "603")))
+    owners = {film[0]: own(1)}
+    assert resolve(film, owners) == Update(1)
+    assert resolve(series, owners) == Create()
+
+
+@pytest.mark.parametrize(
+    ("path", "tail"),
+    [
+        ("/tv/Severance/Season 01/S01E01.mkv", "Severance/Season 01/S01E01.mkv"),
+        ("/data/media/tv/Severance/Season 01/S01E01.mkv", "Severance/Season 01/S01E01.mkv"),
+        ("/movies/Arrival (2016)/Arrival.mkv", "movies/Arrival (2016)/Arrival.mkv"),
+        ("tv/Severance/Season 01/S01E01.mkv", "Severance/Season 01/S01E01.mkv"),
+    ],
+)
+def test_keys_for_adds_the_tail_of_every_path(path: str, tail: str) -> None:
+    assert keys_for(event(None, Key(K.PATH, path))) == (
+        Key(K.PATH, path),
+        Key(K.PATH_TAIL, tail),
+    )
+
+
+@pytest.mark.parametrize("path", ["/movies/Arrival (2016)", "/Arrival.mkv", "/", "a/b/c"])
+def test_keys_for_adds_no_tail_to_a_short_path(path: str) -> None:
+    assert keys_for(event(None, Key(K.PATH, path))) == (Key(K.PATH, path),)
+
+
+def test_files_mounted_at_different_places_meet_by_their_tail() -> None:
+    sonarr = keys_for(event(MediaType.TV, Key(K.PATH, "/tv/Severance/Season 01/S01E01.mkv")))
+    shoko = keys_for(event(None, Key(K.PATH, "/mnt/anime/Severance/Season 01/S01E01.mkv")))
+    owners = {key: own(4) for key in sonarr}
+    assert resolve(shoko, owners) == Update(4)
+
+
+def test_keys_for_passes_other_keys_through_in_order_once() -> None:
+    keys = (
+        jelly("7"),
+        DOWNLOAD,
+        Key(K.TVDB, "371980"),
+        Key(K.TMDB, "95396"),
+        Key(K.PATH, "/tv/Severance/Season 01/S01E01.mkv"),
+        Key(K.PATH, "/mnt/tv/Severance/Season 01/S01E01.mkv"),
+        DOWNLOAD,
+        ITEM,
+    )
+    assert keys_for(event(MediaType.TV, *keys)) == (
+        jelly("7"),
+        DOWNLOAD,
+        Key(K.TVDB, "371980"),
+        Key(K.TMDB, "tv:95396"),
+        Key(K.PATH, "/tv/Severance/Season 01/S01E01.mkv"),
+        Key(K.PATH_TAIL, "Severance/Season 01/S01E01.mkv"),
+        Key(K.PATH, "/mnt/tv/Severance/Season 01/S01E01.mkv"),
+        ITEM,
+    )
+
+
+def test_keys_for_an_event_without_keys() -> None:
+    assert keys_for(event(MediaType.MOVIE)) == ()

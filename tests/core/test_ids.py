@@ -35,6 +35,12 @@ from status_tracker.core.ids import (
         ("-", None),
         ("6o3", None),
         ("1.5", None),
+        ("--5", None),
+        ("+5", None),
+        ("5-", None),
+        ("²", None),
+        ("-²", None),
+        ("٣", None),
         (None, None),
         ([603], None),
     ],
@@ -89,7 +95,16 @@ def test_guid_spellings_compare_equal(value: str) -> None:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("c0ffee", True), ("0123456789abcdef", True), ("C0FFEE", False), ("", False), ("xyz", False)],
+    [
+        ("c0ffee", True),
+        ("0123456789abcdef", True),
+        ("C0FFEE", False),
+        ("", False),
+        ("xyz", False),
+        ("abc\n", False),
+        ("abcx", False),
+        ("\nabc", False),
+    ],
 )
 def test_is_hex(value: str, expected: bool) -> None:
     assert is_hex(value) is expected

@@ -150,6 +150,7 @@ def test_new_request_is_created_when_the_event_happened() -> None:
             "Download finished",
             {"download_id": "aa11"},
         ),
+        (ev.DownloadFinished(source="qbittorrent"), "Download finished", {}),
         (
             ev.Imported(source="radarr", quality="Bluray-1080p", paths=("/m/a.mkv",)),
             "Added to the library (Bluray-1080p)",
@@ -236,6 +237,10 @@ def test_entry_time_is_when_it_happened_else_now(
         (S.INDEXED, ev.Requested(source="jellyseerr")),
         (S.COMPLETED, ev.Failed(source="radarr", reason="late failure")),
         (S.SEARCHING, ev.Declined(source="jellyseerr")),
+        (S.FAILED, ev.Approved(source="jellyseerr", occurred_at=at(-120))),
+        (S.FAILED, ev.Requested(source="jellyseerr", occurred_at=at(-180))),
+        (S.DECLINED, ev.Approved(source="jellyseerr", occurred_at=at(-120))),
+        (S.DECLINED, ev.Progressed(source="qbittorrent", download_id="d1", progress=0.2)),
     ],
 )
 def test_late_events_are_recorded_but_never_move_back(
@@ -315,13 +320,53 @@ def test_failed_without_a_time_repeats_at_each_delivery() -> None:
     assert run.request.error == "Download failed"
 
 
-@pytest.mark.parametrize("terminal", [S.FAILED, S.DECLINED])
-def test_retry_moves_a_terminal_request_back_to_searching(terminal: RequestState) -> None:
-    applied = apply(make(terminal, error="No release"), ev.RetryRequested(source="tracker"), at(3))
+RETRYABLE = [S.APPROVED, S.INDEXED, S.DOWNLOADING, S.FAILED, S.DECLINED]
+
+
+@pytest.mark.parametrize("current", RETRYABLE)
+def test_retry_moves_a_failed_or_stalled_request_back_to_searching(current: RequestState) -> None:
+    request = make(current, error="Stalled: no seeds")
+    applied = apply(request, ev.RetryRequested(source="tracker"), at(3))
     assert applied.request.state is S.SEARCHING
     assert applied.request.error is None
     assert applied.moved is True
     assert applied.request.state_changed_at == at(3)
+    assert [(e.state, e.message) for e in applied.entries] == [
+        (S.SEARCHING, "Retry requested — searching again")
+    ]
+
+
+def test_retry_while_searching_clears_the_error_without_a_move() -> None:
+    request = make(S.SEARCHING, error="No release found")
+    applied = apply(request, ev.RetryRequested(source="tracker"), at(3))
+    assert (applied.request.state, applied.request.error) == (S.SEARCHING, None)
+    assert applied.moved is False
+    assert applied.request.state_changed_at == at(0)
+    assert applied.request.updated_at == at(3)
+
+
+@pytest.mark.parametrize(
+    "current",
+    [S.REQUESTED, S.DOWNLOAD_DONE, S.IMPORTING, S.ANIME_INDEXING, S.AVAILABLE, S.COMPLETED],
+)
+def test_retry_never_moves_a_request_that_is_not_retryable(current: RequestState) -> None:
+    applied = apply(make(current), ev.RetryRequested(source="tracker"), at(3))
+    assert applied.request.state is current
+    assert applied.moved is False
+    assert applied.request.state_changed_at == at(0)
+
+
+def test_a_failed_request_searches_again_only_by_a_retry() -> None:
+    run = play(
+        [
+            ev.Approved(source="jellyseerr", occurred_at=at(-5)),
+            ev.Approved(source="jellyseerr", automatic=True),
+            ev.RetryRequested(source="tracker"),
+        ],
+        request=make(S.FAILED, error="No release found"),
+    )
+    assert run.states == [S.FAILED, S.FAILED, S.SEARCHING]
+    assert run.request.error is None
 
 
 @pytest.mark.parametrize("terminal", [S.FAILED, S.DECLINED])
@@ -399,6 +444,36 @@ def sample(progress: float, status: str, problem: str | None = None) -> ev.Progr
     return ev.Progressed(
         source="qbittorrent", download_id="d1", progress=progress, status=status, problem=problem
     )
+
+
+@pytest.mark.parametrize("known", [None, dl("d1", size_bytes=900)])
+def test_a_problem_on_the_first_sample_sets_the_error(known: object) -> None:
+    downloads = {"d1": known} if known is not None else {}
+    request = make(S.INDEXED, downloads=downloads)
+    applied = apply(request, sample(0.0, "stalledDL", "Stalled: no seeds"), at(1))
+    assert applied.request.state is S.DOWNLOADING
+    assert applied.request.error == "Stalled: no seeds"
+    assert [e.message for e in applied.entries] == ["Stalled: no seeds"]
+
+
+def test_a_sample_without_progress_keeps_the_last_known_progress() -> None:
+    request = make(S.DOWNLOADING, downloads={"d1": dl("d1", progress=0.4, size_bytes=900)})
+    event = ev.Progressed(source="sonarr", download_id="d1", status="downloading")
+    first = apply(request, event, at(1))
+    assert first.request.downloads["d1"] == dl(
+        "d1", progress=0.4, size_bytes=900, status="downloading"
+    )
+    assert first.entries == ()
+    again = apply(first.request, event, at(2))
+    assert again.entries == ()
+    assert again.request == first.request
+
+
+def test_a_sample_without_progress_for_a_new_download_leaves_it_unknown() -> None:
+    event = ev.Progressed(source="sonarr", download_id="d1", status="queued")
+    applied = apply(make(S.INDEXED), event, at(1))
+    assert applied.request.downloads == {"d1": dl("d1", status="queued")}
+    assert [e.message for e in applied.entries] == ["Downloading"]
 
 
 def test_a_download_problem_sets_the_error_and_writes_one_line() -> None:
@@ -570,6 +645,23 @@ def test_noted_changes_nothing_but_the_timeline() -> None:
     assert applied.moved is False
 
 
+@pytest.mark.parametrize(
+    "event",
+    [
+        ev.Requested(source="jellyseerr", media=MediaInfo(title="Arrival")),
+        ev.Requested(source="jellyseerr", seasons=(2, 1)),
+        ev.Requested(source="jellyseerr", keys=(Key(KeyKind.JELLYSEERR_REQUEST, "42"),)),
+    ],
+)
+def test_any_change_to_the_request_bumps_updated_at(event: ev.Event) -> None:
+    request = make(S.APPROVED, facts=frozenset({"requested|jellyseerr|Requested"}))
+    applied = apply(request, event, at(5))
+    assert applied.entries == ()
+    assert applied.moved is False
+    assert replace(applied.request, updated_at=at(0)) != request
+    assert applied.request.updated_at == at(5)
+
+
 def test_an_event_that_changes_nothing_keeps_updated_at() -> None:
     request = make(S.AVAILABLE)
     once = apply(request, ev.Matched(source="shoko"), at(1)).request
@@ -585,6 +677,8 @@ def test_an_event_that_changes_nothing_keeps_updated_at() -> None:
         (None, (Key(KeyKind.TMDB, "603"), Key(KeyKind.JELLYSEERR_REQUEST, "42")), 42),
         (None, (Key(KeyKind.JELLYSEERR_REQUEST, "n/a"), Key(KeyKind.JELLYSEERR_REQUEST, "8")), 8),
         (None, (Key(KeyKind.JELLYSEERR_REQUEST, "n/a"),), None),
+        (None, (Key(KeyKind.JELLYSEERR_REQUEST, "²"), Key(KeyKind.JELLYSEERR_REQUEST, "3")), 3),
+        (None, (Key(KeyKind.JELLYSEERR_REQUEST, "٣"),), None),
         (None, (Key(KeyKind.TMDB, "603"),), None),
         (5, (Key(KeyKind.JELLYSEERR_REQUEST, "42"),), 5),
     ],

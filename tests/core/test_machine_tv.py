@@ -216,18 +216,94 @@ def test_whole_request_events_bypass_the_episode_rule(event: ev.Event, state: Re
     assert apply(request, event, at(1)).request.state is state
 
 
-def test_retry_of_a_failed_series_searches_again() -> None:
-    request = make(S.FAILED, TV, episodes={Episode(1, 1): S.DOWNLOADING}, error="Stalled")
+@pytest.mark.parametrize("current", [S.FAILED, S.DOWNLOADING, S.INDEXED])
+def test_retry_of_a_series_forgets_the_episodes_not_yet_available(current: RequestState) -> None:
+    request = make(
+        current,
+        TV,
+        error="Stalled",
+        episodes={
+            Episode(1, 1): S.AVAILABLE,
+            Episode(1, 2): S.COMPLETED,
+            Episode(1, 3): S.DOWNLOADING,
+            Episode(1, 4): S.INDEXED,
+            Episode(1, 5): S.DOWNLOAD_DONE,
+        },
+    )
     applied = apply(request, ev.RetryRequested(source="tracker"), at(1))
     assert applied.request.state is S.SEARCHING
+    assert applied.request.error is None
+    assert applied.request.episodes == {Episode(1, 1): S.AVAILABLE, Episode(1, 2): S.COMPLETED}
 
 
-def test_a_new_grab_leaves_failed_for_a_series() -> None:
-    request = make(S.FAILED, TV, episodes={Episode(1, 1): S.INDEXED}, error="No release")
+def test_after_a_retry_new_grabs_drive_the_series_again() -> None:
+    request = make(
+        S.FAILED,
+        TV,
+        error="Stalled",
+        episodes={Episode(1, 1): S.AVAILABLE, Episode(1, 2): S.DOWNLOADING},
+    )
+    run = play(
+        [
+            ev.RetryRequested(source="tracker"),
+            ev.Grabbed(source="sonarr", download_id="d2", episodes=eps(1, 2)),
+            ev.Progressed(source="qbittorrent", download_id="d2", progress=0.1),
+        ],
+        request=request,
+    )
+    assert run.states == [S.SEARCHING, S.INDEXED, S.DOWNLOADING]
+    assert run.request.episodes == {Episode(1, 1): S.AVAILABLE, Episode(1, 2): S.DOWNLOADING}
+
+
+@pytest.mark.parametrize("terminal", [S.FAILED, S.DECLINED])
+def test_a_new_grab_leaves_a_terminal_state_for_a_series(terminal: RequestState) -> None:
+    request = make(terminal, TV, episodes={Episode(1, 1): S.INDEXED}, error="No release")
     event = ev.Grabbed(source="sonarr", download_id="d2", episodes=eps(1, 1, 2))
     applied = apply(request, event, at(1))
     assert applied.request.state is S.INDEXED
     assert applied.request.error is None
+    assert applied.moved is True
+
+
+@pytest.mark.parametrize("terminal", [S.FAILED, S.DECLINED])
+def test_a_new_grab_after_a_failure_starts_its_episodes_again(terminal: RequestState) -> None:
+    request = make(
+        terminal,
+        TV,
+        error="Import failed",
+        episodes={
+            Episode(1, 1): S.DOWNLOAD_DONE,
+            Episode(1, 2): S.IMPORTING,
+            Episode(1, 3): S.AVAILABLE,
+        },
+    )
+    event = ev.Grabbed(source="sonarr", download_id="d2", episodes=eps(1, 1, 2))
+    applied = apply(request, event, at(1))
+    assert applied.request.episodes == {
+        Episode(1, 1): S.INDEXED,
+        Episode(1, 2): S.INDEXED,
+        Episode(1, 3): S.AVAILABLE,
+    }
+    assert applied.request.state is S.INDEXED
+    assert applied.request.error is None
+
+
+@pytest.mark.parametrize(
+    ("current", "state"),
+    [
+        (S.IMPORTING, S.ANIME_INDEXING),
+        (S.DOWNLOAD_DONE, S.ANIME_INDEXING),
+        (S.AVAILABLE, S.AVAILABLE),
+    ],
+)
+def test_matched_moves_a_series_as_a_whole(current: RequestState, state: RequestState) -> None:
+    request = make(
+        current, TV, episodes={Episode(1, 1): current, Episode(1, 2): current}, expected_episodes=2
+    )
+    applied = apply(request, ev.Matched(source="shoko", file_id="77"), at(1))
+    assert applied.request.state is state
+    assert applied.request.is_anime is True
+    assert applied.request.episodes == request.episodes
 
 
 def test_tv_before_any_episode_follows_the_event() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from hypothesis import given, settings
@@ -9,10 +10,12 @@ from hypothesis import strategies as st
 
 from status_tracker.core import events as ev
 from status_tracker.core.machine import apply
-from status_tracker.core.model import Episode, MediaInfo, MediaType
-from status_tracker.core.states import RANK, TERMINAL, RequestState, can_move
+from status_tracker.core.model import Episode, MediaInfo, MediaType, Request
+from status_tracker.core.states import RANK, TERMINAL, RequestState, can_move, can_retry
 
 from ._build import at
+
+S = RequestState
 
 EPISODES = st.lists(
     st.builds(Episode, st.just(1), st.integers(min_value=1, max_value=4)), max_size=4
@@ -70,19 +73,25 @@ EVENTS: st.SearchStrategy[ev.Event] = st.one_of(
 SETTINGS = settings(max_examples=400, deadline=None, derandomize=True, database=None)
 
 
+def _retried(event: ev.Event, before: RequestState, after: RequestState) -> bool:
+    return isinstance(event, ev.RetryRequested) and can_retry(before) and after is S.SEARCHING
+
+
 @SETTINGS
 @given(st.lists(EVENTS, min_size=1, max_size=25))
 def test_state_only_moves_forward_or_by_a_listed_exit(events: list[ev.Event]) -> None:
     request = None
     for minute, event in enumerate(events, start=10):
         now = at(minute)
-        before = request.state if request is not None else RequestState.REQUESTED
+        before = request.state if request is not None else S.REQUESTED
         applied = apply(request, event, now)
         after = applied.request.state
         assert applied.moved is (after != before) or request is None
         if after != before:
-            assert can_move(before, after), f"{before} -> {after} on {type(event).__name__}"
-        if before in RANK and after in RANK:
+            assert can_move(before, after) or _retried(event, before, after), (
+                f"{before} -> {after} on {type(event).__name__}"
+            )
+        if before in RANK and after in RANK and not _retried(event, before, after):
             assert RANK[after] >= RANK[before]
         if before not in RANK and after in RANK:
             assert before in TERMINAL
@@ -93,15 +102,57 @@ def test_state_only_moves_forward_or_by_a_listed_exit(events: list[ev.Event]) ->
         request = applied.request
 
 
-SAMPLED = EVENTS.filter(lambda e: not (isinstance(e, ev.Progressed) and e.progress is None))
+@SETTINGS
+@given(st.lists(EVENTS, min_size=1, max_size=15), st.builds(ev.RetryRequested, **common()))
+def test_a_retry_searches_again_exactly_from_the_retry_states(
+    history: list[ev.Event], retry: ev.RetryRequested
+) -> None:
+    request = play_all(history)
+    applied = apply(request, retry, at(100))
+    if can_retry(request.state):
+        assert applied.request.state is S.SEARCHING
+        assert applied.request.error is None
+        assert all(RANK[s] >= RANK[S.AVAILABLE] for s in applied.request.episodes.values())
+    else:
+        assert applied.request.state is request.state
+        assert applied.moved is False
 
 
 @SETTINGS
-@given(st.lists(EVENTS, max_size=15), SAMPLED)
-def test_the_same_delivery_twice_adds_nothing(history: list[ev.Event], event: ev.Event) -> None:
+@given(st.lists(EVENTS, max_size=15), EVENTS)
+def test_updated_at_moves_exactly_when_the_request_changed(
+    history: list[ev.Event], event: ev.Event
+) -> None:
+    request = play_all(history) if history else None
+    now = at(100)
+    got = apply(request, event, now).request
+    if request is not None and _same(got, request):
+        assert got.updated_at == request.updated_at
+    else:
+        assert got.updated_at == now
+
+
+def _same(a: Request, b: Request) -> bool:
+    return replace(a, updated_at=b.updated_at) == b
+
+
+def play_all(events: list[ev.Event]) -> Request:
     request = None
-    for minute, earlier in enumerate(history, start=10):
-        request = apply(request, earlier, at(minute)).request
+    for minute, event in enumerate(events, start=10):
+        request = apply(request, event, at(minute)).request
+    assert request is not None
+    return request
+
+
+REDELIVERABLE = EVENTS.filter(
+    lambda e: not (isinstance(e, ev.Progressed) and e.progress is None and e.problem)
+)
+
+
+@SETTINGS
+@given(st.lists(EVENTS, max_size=15), REDELIVERABLE)
+def test_the_same_delivery_twice_adds_nothing(history: list[ev.Event], event: ev.Event) -> None:
+    request = play_all(history) if history else None
     now: datetime = at(100)
     first = apply(request, event, now)
     second = apply(first.request, event, now)

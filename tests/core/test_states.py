@@ -15,10 +15,12 @@ from status_tracker.core.states import (
     PIPELINE,
     RANK,
     REASONS,
+    RETRY_FROM,
     TERMINAL,
     TRANSITIONS,
     RequestState,
     can_move,
+    can_retry,
     render_markdown,
 )
 
@@ -82,9 +84,10 @@ def test_declined_is_reachable_only_before_searching(current: RequestState) -> N
 
 
 TERMINAL_EXITS = {
-    S.FAILED: {S.SEARCHING, S.INDEXED, S.DOWNLOADING, S.AVAILABLE, S.COMPLETED},
-    S.DECLINED: {S.SEARCHING, S.INDEXED},
+    S.FAILED: {S.INDEXED, S.DOWNLOADING, S.AVAILABLE, S.COMPLETED},
+    S.DECLINED: {S.INDEXED},
 }
+"""Exits by events other than a retry (a retry is ``RETRY_FROM``)."""
 
 
 @pytest.mark.parametrize(
@@ -94,6 +97,39 @@ def test_terminal_states_leave_only_by_their_listed_exits(
     current: RequestState, target: RequestState
 ) -> None:
     assert can_move(current, target) is (target in TERMINAL_EXITS[current])
+
+
+@pytest.mark.parametrize("state", list(RequestState))
+def test_only_a_retry_goes_back_to_searching(state: RequestState) -> None:
+    assert can_move(state, S.SEARCHING) is (state in {S.REQUESTED, S.APPROVED})
+
+
+@pytest.mark.parametrize(
+    ("state", "retryable"),
+    [
+        (S.REQUESTED, False),
+        (S.APPROVED, True),
+        (S.SEARCHING, True),
+        (S.INDEXED, True),
+        (S.DOWNLOADING, True),
+        (S.DOWNLOAD_DONE, False),
+        (S.IMPORTING, False),
+        (S.ANIME_INDEXING, False),
+        (S.AVAILABLE, False),
+        (S.COMPLETED, False),
+        (S.FAILED, True),
+        (S.DECLINED, True),
+    ],
+)
+def test_retry_from_failed_and_from_stalled_before_downloaded(
+    state: RequestState, retryable: bool
+) -> None:
+    assert can_retry(state) is retryable
+    assert (state in RETRY_FROM) is retryable
+
+
+def test_every_terminal_state_is_retryable() -> None:
+    assert TERMINAL <= RETRY_FROM
 
 
 def test_terminal_and_history_sets() -> None:
@@ -159,6 +195,14 @@ def test_render_markdown_has_one_row_per_state_matching_the_table() -> None:
 @pytest.mark.parametrize(("state", "why"), list(REASONS.items()))
 def test_render_markdown_explains_each_terminal_exit(state: RequestState, why: str) -> None:
     assert f"- `{state}`: only by {why}." in render_markdown().splitlines()
+
+
+def test_render_markdown_lists_the_retry_states_in_order() -> None:
+    lines = render_markdown().splitlines()
+    assert lines[-1] == (
+        "A retry (a new search) takes a request back to `searching` from: "
+        "`approved`, `searching`, `indexed`, `downloading`, `failed`, `declined`."
+    )
 
 
 def test_module_prints_the_markdown() -> None:
