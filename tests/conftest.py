@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.support import Running, start_server
 
 from status_tracker.config import Settings, load_settings
+from tests.support import Running, start_server
 
 
 @pytest.fixture

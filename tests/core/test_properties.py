@@ -144,13 +144,8 @@ def play_all(events: list[ev.Event]) -> Request:
     return request
 
 
-REDELIVERABLE = EVENTS.filter(
-    lambda e: not (isinstance(e, ev.Progressed) and e.progress is None and e.problem)
-)
-
-
 @SETTINGS
-@given(st.lists(EVENTS, max_size=15), REDELIVERABLE)
+@given(st.lists(EVENTS, max_size=15), EVENTS)
 def test_the_same_delivery_twice_adds_nothing(history: list[ev.Event], event: ev.Event) -> None:
     request = play_all(history) if history else None
     now: datetime = at(100)

@@ -199,6 +199,8 @@ def _failed(request: Request, event: ev.Failed) -> _Change:
 
 
 def _retry(request: Request, event: ev.RetryRequested) -> _Change:
+    if not can_retry(request.state):
+        return _Change({}, S.SEARCHING, "Retry requested — searching again", {}, True)
     fields: dict[str, Any] = {"error": None}
     if request.episodes:
         fields["episodes"] = {
@@ -275,7 +277,9 @@ def _progressed(request: Request, event: ev.Progressed) -> _Change:
     if event.problem and event.problem != request.error:
         fields["error"] = event.problem
         message = event.problem
-    elif not event.problem and request.error and previous_problem != event.status:
+    elif event.problem:
+        message = None
+    elif request.error and previous_problem != event.status:
         fields["error"] = None
     return _Change(fields, S.DOWNLOADING, message, {"download_id": event.download_id})
 

@@ -29,6 +29,12 @@ class Change:
     json: str
     created: bool
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    frame: bytes = field(init=False, repr=False, compare=False)
+    """The ``event: request`` SSE frame, encoded once and shared by every stream."""
+
+    def __post_init__(self) -> None:
+        frame = f"event: request\r\nid: {self.event_id}\r\ndata: {self.json}\r\n\r\n"
+        object.__setattr__(self, "frame", frame.encode())
 
 
 RESYNC: None = None

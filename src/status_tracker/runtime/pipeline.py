@@ -45,10 +45,12 @@ TURN_SECONDS = 0.01
 """How long one writer turn may process while new deliveries wait to be stored."""
 MAX_TURN = 2000
 CHUNK = 10
+FLOOD_BACKLOG = 200
 FLOOD_WINDOW = 0.05
 FLOOD_PAUSE = 1.0
-"""While deliveries keep arriving (one less than FLOOD_WINDOW ago), the backlog is processed
-at most every FLOOD_PAUSE seconds: storing, and so answering senders, comes first."""
+"""In a flood (more than FLOOD_BACKLOG deliveries waiting and more still arriving, the last
+less than FLOOD_WINDOW ago) the backlog is processed at most every FLOOD_PAUSE seconds:
+storing, and so answering senders, comes first. Otherwise everything is processed at once."""
 """At most this many deliveries per transaction."""
 
 
@@ -172,7 +174,9 @@ class Pipeline:
             self._backlog.extend(i for i, new in stored if new)
             self._last_accept = now
         flooded = (
-            now - self._last_accept < FLOOD_WINDOW and now - self._last_processing < FLOOD_PAUSE
+            len(self._backlog) > FLOOD_BACKLOG
+            and now - self._last_accept < FLOOD_WINDOW
+            and now - self._last_processing < FLOOD_PAUSE
         )
         outcome = _Outcome()
         if events or (self._backlog and not flooded):

@@ -23,10 +23,6 @@ PING_SECONDS = 15
 SEND_TIMEOUT = 10.0
 
 
-def _frame(change: Change) -> ServerSentEvent:
-    return ServerSentEvent(data=change.json, event="request", id=str(change.event_id))
-
-
 RESYNC_EVENT = ServerSentEvent(data="{}", event="resync")
 
 
@@ -63,8 +59,8 @@ async def sse(
 ) -> EventSourceResponse:
     """Stream request changes."""
 
-    async def frames() -> AsyncIterator[ServerSentEvent]:
+    async def frames() -> AsyncIterator[ServerSentEvent | bytes]:
         async for change, resync in changes(tracker.bus, last_event_id, id):
-            yield RESYNC_EVENT if resync or change is None else _frame(change)
+            yield RESYNC_EVENT if resync or change is None else change.frame
 
     return EventSourceResponse(frames(), ping=PING_SECONDS, send_timeout=SEND_TIMEOUT)
