@@ -6,20 +6,44 @@ Adding a service means a package under ``integrations/`` and one line here.
 from __future__ import annotations
 
 from status_tracker.config import Settings
-from status_tracker.integrations.base import Host, Integration
+from status_tracker.integrations.base import Host, Integration, TranslateContext
 from status_tracker.integrations.jellyfin import translate as jellyfin
+from status_tracker.integrations.jellyfin.client import JellyfinClient
+from status_tracker.integrations.jellyfin.poller import JellyfinPoller
 from status_tracker.integrations.jellyseerr import translate as jellyseerr
 from status_tracker.integrations.qbittorrent import translate as qbittorrent
 from status_tracker.integrations.qbittorrent.poller import QbittorrentPoller
 from status_tracker.integrations.radarr import translate as radarr
 from status_tracker.integrations.shoko import translate as shoko
+from status_tracker.integrations.shoko.listener import host_listener
 from status_tracker.integrations.sonarr import translate as sonarr
 from status_tracker.runtime.poller import run_poller
+from status_tracker.runtime.supervise import supervise
 
 
 async def _qbittorrent_poller(settings: Settings, host: Host) -> None:
     async with QbittorrentPoller.from_settings(settings) as poller:
         await run_poller(poller, host)
+
+
+async def _jellyfin(settings: Settings, host: Host) -> None:
+    """Jellyfin's recently added items, read while a request waits for them."""
+    url = settings.url("jellyfin")
+    assert url is not None
+    if not settings.jellyfin_api_key:
+        host.health("jellyfin").failed("auth_failed", "TRACKER_JELLYFIN_API_KEY is not set")
+        return
+    context = TranslateContext(settings.mappings, settings.watch_base)
+    async with JellyfinClient(url, settings.jellyfin_api_key) as client:
+        await run_poller(JellyfinPoller(client, context), host)
+
+
+async def _shoko(settings: Settings, host: Host) -> None:
+    """Shoko's SignalR feed; every event is stored like ``POST /hooks/shoko``."""
+    url = settings.url("shoko")
+    assert url is not None
+    listener = host_listener(url, settings.shoko_api_key, host)
+    await supervise("shoko", listener.run_once, host.health("shoko"))
 
 
 INTEGRATIONS: tuple[Integration, ...] = (
@@ -34,6 +58,6 @@ INTEGRATIONS: tuple[Integration, ...] = (
         accepts_form=True,
         required_fields=("hash",),
     ),
-    Integration("jellyfin", "Jellyfin", jellyfin.translate),
-    Integration("shoko", "Shoko", shoko.translate),
+    Integration("jellyfin", "Jellyfin", jellyfin.translate, background=_jellyfin),
+    Integration("shoko", "Shoko", shoko.translate, background=_shoko),
 )

@@ -24,6 +24,7 @@ from status_tracker.integrations.jellyfin.payloads import (
 )
 
 ITEM_FIELDS = "ProviderIds,Path"
+RECENT_FIELDS = "ProviderIds,Path,DateCreated"
 
 
 def _same_id(left: str | None, right: str | None) -> bool:
@@ -71,6 +72,20 @@ class JellyfinClient:
             if _same_id(item.id, item_id):
                 return item
         return None
+
+    async def recent_items(self, limit: int = 100) -> list[JellyfinItem]:
+        """The films and episodes added last, newest first, with provider ids, path and date."""
+        params = {
+            "recursive": "true",
+            "includeItemTypes": "Movie,Episode",
+            "sortBy": "DateCreated",
+            "sortOrder": "Descending",
+            "limit": str(limit),
+            "fields": RECENT_FIELDS,
+            "enableImages": "false",
+            "enableUserData": "false",
+        }
+        return parse_items(await _http.get_json(self._client, "/Items", params=params))
 
     async def system_info(self) -> SystemInfo:
         """``GET /System/Info``: the server id, name and version (checks the API key too)."""

@@ -19,6 +19,7 @@ raises ``BadPayload`` and nothing else.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -57,6 +58,20 @@ def _int(value: object) -> int | None:
     return None
 
 
+def _datetime(value: object) -> datetime | None:
+    """An ISO 8601 time (Jellyfin writes UTC with a ``Z``); None when unreadable."""
+    if isinstance(value, datetime):
+        stamp = value
+    elif isinstance(value, str) and value.strip():
+        try:
+            stamp = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
 def _ids(value: object) -> dict[str, str]:
     """Provider ids with lower-case names; empty values dropped."""
     if not isinstance(value, Mapping):
@@ -68,6 +83,7 @@ def _ids(value: object) -> dict[str, str]:
 Text = Annotated[str | None, BeforeValidator(_text)]
 Int = Annotated[int | None, BeforeValidator(_int)]
 ProviderIds = Annotated[dict[str, str], BeforeValidator(_ids)]
+Time = Annotated[datetime | None, BeforeValidator(_datetime)]
 
 
 def _aka(*names: str) -> Any:
@@ -144,12 +160,14 @@ class JellyfinNotification(_Lenient):
 
 
 class JellyfinItem(_Lenient):
-    """A ``BaseItemDto`` from ``GET /Items`` (with ``fields=ProviderIds,Path``)."""
+    """A ``BaseItemDto`` from ``GET /Items`` (with ``fields=ProviderIds,Path,DateCreated``)."""
 
     id: Text = None
     name: Text = None
     type: Text = None
     path: Text = None
+    date_created: Time = _aka("datecreated")
+    series_name: Text = _aka("seriesname")
     series_id: Text = _aka("seriesid")
     season_id: Text = _aka("seasonid")
     index_number: Int = _aka("indexnumber")
@@ -209,3 +227,31 @@ def parse_system_info(body: object) -> SystemInfo:
     if info.id is None:
         raise BadPayload("Jellyfin /System/Info: 'Id' is missing")
     return info
+
+
+def item_added(
+    item: JellyfinItem, server_id: str | None, series_ids: Mapping[str, str]
+) -> dict[str, Any]:
+    """The ``ItemAdded`` notification the webhook plugin would send for ``item``.
+
+    It has the "Send All Properties" shape (missing values left out) plus the
+    item's ``Path`` and its series' provider ids as ``SeriesProvider_<name>``,
+    which the plugin never sends; ``parse_notification`` reads it back.
+    """
+    body: dict[str, Any] = {
+        "NotificationType": "ItemAdded",
+        "ServerId": server_id,
+        "ItemId": item.id,
+        "ItemType": item.type,
+        "Name": item.name,
+        "Year": item.production_year,
+        "Path": item.path,
+        "SeriesName": item.series_name,
+        "SeriesId": item.series_id,
+        "SeasonNumber": item.parent_index_number,
+        "EpisodeNumber": item.index_number,
+        "EpisodeNumberEnd": item.index_number_end,
+    }
+    body.update({f"Provider_{name}": value for name, value in item.provider_ids.items()})
+    body.update({f"SeriesProvider_{name}": value for name, value in series_ids.items()})
+    return {key: value for key, value in body.items() if value is not None}

@@ -41,6 +41,7 @@ from pysignalr.protocol.json import JSONProtocol
 from websockets.exceptions import InvalidStatus
 
 from status_tracker.integrations import _http
+from status_tracker.integrations.base import Host
 from status_tracker.integrations.errors import AuthFailed, BadPayload, IntegrationError, Unreachable
 from status_tracker.integrations.shoko.messages import (
     SIGNALR_TARGETS,
@@ -240,6 +241,24 @@ class ShokoListener:
             return {f.id: f.path for f in folders if f.id is not None and f.path}
         log.warning("shoko: cannot read the import folders (%s); paths stay relative", problem)
         return {}
+
+
+def host_listener(url: str, api_key: str | None, host: Host) -> ShokoListener:
+    """A listener that stores each event as ``POST /hooks/shoko`` would, and reports health.
+
+    Every event body goes through ``host.deliver("shoko", body)``: on disk in the
+    inbox before the next message is read, then translated by the writer exactly
+    like a webhook. Each successful connection marks the integration healthy.
+    """
+    health = host.health("shoko")
+
+    async def store(_target: str, body: dict[str, Any]) -> None:
+        await host.deliver("shoko", body)
+
+    async def connected() -> None:
+        health.ok()
+
+    return ShokoListener(url, api_key or "", store, on_open=connected)
 
 
 def classify(exc: BaseException) -> IntegrationError:
