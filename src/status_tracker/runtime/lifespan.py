@@ -11,9 +11,12 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import AsyncIterator, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
+
+from sqlalchemy import Connection
 
 from status_tracker.config import Settings
 from status_tracker.core.events import Event
@@ -26,6 +29,9 @@ from status_tracker.storage import db, queries
 from status_tracker.storage.inbox import Delivery
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+READ_THREADS = 4
+"""Reads run on a few threads of their own: more only fight over the GIL and SQLite."""
 
 
 class Tracker:
@@ -55,6 +61,7 @@ class Tracker:
             for i in integrations
         }
         self._tasks: list[asyncio.Task[None]] = []
+        self._readers = ThreadPoolExecutor(READ_THREADS, thread_name_prefix="reader")
 
     @property
     def failed_before(self) -> timedelta:
@@ -72,20 +79,24 @@ class Tracker:
         delivery_id, _ = await self.pipeline.accept(delivery)
         return delivery_id
 
+    async def read(self, query: Callable[[Connection], T]) -> T:
+        """Run ``query`` on a read-only connection in a worker thread (one hop per call)."""
+
+        def run() -> T:
+            with self.database.reader.connect() as connection:
+                return query(connection)
+
+        return await asyncio.get_running_loop().run_in_executor(self._readers, run)
+
     async def active_requests(self) -> list[Request]:
         """Host: requests not in history."""
-        return await asyncio.to_thread(self._active)
+        failed_before = self.clock() - self.failed_before
 
-    def _active(self) -> list[Request]:
-        with self.database.reader.connect() as connection:
-            items, _ = queries.list_requests(
-                connection,
-                queries.Filters(scope="active"),
-                self.clock() - self.failed_before,
-                limit=10_000,
-                offset=0,
-            )
-        return items
+        def query(connection: Connection) -> list[Request]:
+            filters = queries.Filters(scope="active")
+            return queries.list_requests(connection, filters, failed_before, 10_000, 0)[0]
+
+        return await self.read(query)
 
     def health(self, name: str) -> IntegrationHealth:
         """Host: the health record of one integration."""
@@ -120,4 +131,5 @@ class Tracker:
                 task.cancel()
             await asyncio.gather(*self._tasks, return_exceptions=True)
             self._tasks.clear()
+            self._readers.shutdown(wait=False, cancel_futures=True)
             self.database.dispose()

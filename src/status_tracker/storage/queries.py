@@ -74,6 +74,8 @@ def list_requests(
         .offset(offset)
     )
     items = [request_from_row(r) for r in rows]
+    if offset == 0 and len(items) < limit:
+        return items, len(items)
     total = connection.execute(select(func.count()).select_from(rq).where(*clauses)).scalar_one()
     return items, int(total)
 

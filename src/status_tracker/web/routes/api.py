@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, HTTPException, Query
 from fastapi.responses import JSONResponse
+from sqlalchemy import Connection
 
 from status_tracker import __version__
+from status_tracker.core.model import Request, TimelineEntry
 from status_tracker.core.states import RequestState
 from status_tracker.schema import (
     HealthOut,
@@ -18,7 +21,7 @@ from status_tracker.schema import (
     timeline_json,
 )
 from status_tracker.storage import db, queries
-from status_tracker.web.deps import ReaderDep, TrackerDep
+from status_tracker.web.deps import TrackerDep
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -63,9 +66,8 @@ def list_filters(
 
 
 @router.get("/requests", response_model=RequestListOut, summary="List requests")
-def list_requests(
+async def list_requests(
     tracker: TrackerDep,
-    connection: ReaderDep,
     state: Annotated[str | None, Query(description=f"Comma list of: {STATES}")] = None,
     status: Annotated[str | None, Query(description="Alias of `state`")] = None,
     user: Annotated[str | None, Query(description="Requester, case-insensitive")] = None,
@@ -77,10 +79,13 @@ def list_requests(
 ) -> Any:
     """Active requests by default, most recently updated first."""
     filters = list_filters(state, status, user, media_type, q, scope)
-    items, total = queries.list_requests(
-        connection, filters, tracker.clock() - tracker.failed_before, limit, offset
-    )
-    body = {"items": [request_json(r) for r in items], "total": total}
+    failed_before = tracker.clock() - tracker.failed_before
+
+    def query(connection: Connection) -> dict[str, Any]:
+        items, total = queries.list_requests(connection, filters, failed_before, limit, offset)
+        return {"items": [request_json(r) for r in items], "total": total}
+
+    body = await tracker.read(query)
     return JSONResponse({**body, "limit": limit, "offset": offset})
 
 
@@ -90,12 +95,11 @@ def list_requests(
     responses={404: {"description": "Unknown request"}},
     summary="One request with its timeline",
 )
-def get_request(request_id: int, connection: ReaderDep) -> Any:
+async def get_request(request_id: int, tracker: TrackerDep) -> Any:
     """One request and its timeline, oldest entry first."""
-    request = queries.get_request(connection, request_id)
+    request, entries = await tracker.read(lambda c: _with_timeline(c, request_id))
     if request is None:
         raise HTTPException(404, f"request {request_id} not found")
-    entries = queries.timeline(connection, request_id)
     return JSONResponse({**request_json(request), "timeline": [timeline_json(e) for e in entries]})
 
 
@@ -105,13 +109,19 @@ def get_request(request_id: int, connection: ReaderDep) -> Any:
     responses={404: {"description": "Unknown request"}},
     summary="A request's timeline",
 )
-def get_timeline(request_id: int, connection: ReaderDep) -> Any:
+async def get_timeline(request_id: int, tracker: TrackerDep) -> Any:
     """The timeline alone, oldest entry first."""
-    if queries.get_request(connection, request_id) is None:
+    request, entries = await tracker.read(lambda c: _with_timeline(c, request_id))
+    if request is None:
         raise HTTPException(404, f"request {request_id} not found")
-    return JSONResponse(
-        {"items": [timeline_json(e) for e in queries.timeline(connection, request_id)]}
-    )
+    return JSONResponse({"items": [timeline_json(e) for e in entries]})
+
+
+def _with_timeline(
+    connection: Connection, request_id: int
+) -> tuple[Request | None, list[TimelineEntry]]:
+    request = queries.get_request(connection, request_id)
+    return request, queries.timeline(connection, request_id) if request else []
 
 
 @router.get(
@@ -120,9 +130,9 @@ def get_timeline(request_id: int, connection: ReaderDep) -> Any:
     responses={503: {"model": HealthOut, "description": "The database is unusable"}},
     summary="Service and integration health",
 )
-def health(tracker: TrackerDep) -> Any:
+async def health(tracker: TrackerDep) -> Any:
     """``ok`` when the database and every enabled integration answer, else ``degraded``."""
-    database_ok = db.ping(tracker.database)
+    database_ok = await asyncio.to_thread(db.ping, tracker.database)
     integrations = {name: h.as_json() for name, h in tracker.healths.items()}
     bad = any(i["status"] in ("unreachable", "auth_failed") for i in integrations.values())
     body = {
