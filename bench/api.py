@@ -53,9 +53,9 @@ def seed(folder: Path, count: int) -> None:
     database.dispose()
 
 
-def wrk(url: str, seconds: int) -> str:
+def wrk(url: str, seconds: int, connections: int = 10) -> str:
     result = subprocess.run(
-        ["wrk", "-t2", "-c20", f"-d{seconds}s", "--latency", url],
+        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     )  # fmt: skip
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
@@ -126,9 +126,8 @@ def main() -> int:
         print(f"cold start to healthy (empty database): {cold_start(folder):.2f} s")
         with _servers.tracker(folder) as url:
             print(f"GET /api/requests           {wrk(f'{url}/api/requests', args.seconds)}")
-            print(
-                f"GET /api/requests?q=Title 9 {wrk(f'{url}/api/requests?q=Title%209&scope=all', args.seconds)}"
-            )
+            search = f"{url}/api/requests?q=Title%209&scope=all"
+            print(f"GET /api/requests?q=Title 9 {wrk(search, args.seconds)}")
             pid = server_pid(url.rsplit(":", 1)[1])
 
             async def hold() -> float:
