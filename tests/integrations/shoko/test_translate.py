@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from status_tracker.core.events import Event, Matched, NeedsAttention, Noted
-from status_tracker.core.ids import parse_path_mappings
+from status_tracker.core.ids import parse_path_mappings, path_tail
 from status_tracker.core.model import Key, KeyKind
 from status_tracker.integrations.base import TranslateContext
 from status_tracker.integrations.errors import BadPayload
@@ -29,8 +29,15 @@ def body(name: str, **extra: Any) -> dict[str, Any]:
     return {"event": frame["target"], "payload": frame["arguments"][0], **extra}
 
 
+def place(path: str) -> Key:
+    """An absolute path is a path key; a path relative to Shoko's import folder, a tail key."""
+    if path.startswith("/"):
+        return Key(KeyKind.PATH, path)
+    return Key(KeyKind.PATH_TAIL, path_tail(path))
+
+
 def keys(file_id: int | None, *paths: str) -> tuple[Key, ...]:
-    found = [Key(KeyKind.PATH, path) for path in paths]
+    found = [place(path) for path in paths]
     if file_id is not None:
         found.append(Key(KeyKind.SHOKO_FILE, str(file_id)))
     return tuple(found)
@@ -261,3 +268,13 @@ def test_translate_does_not_modify_the_body() -> None:
     before = copy.deepcopy(event)
     translate(event, CTX)
     assert event == before
+
+
+def test_a_bridged_event_without_import_folder_matches_on_the_tail() -> None:
+    frame = payload("v5_file_matched")
+    frame["RelativePath"] = "Hoshizora Courier/Season 02/Hoshizora Courier - S02E02.mkv"
+    [event] = translate({"event": "FileMatched", "payload": frame}, CTX)
+    assert event.keys == (
+        Key(KeyKind.PATH_TAIL, "Hoshizora Courier/Season 02/Hoshizora Courier - S02E02.mkv"),
+        Key(KeyKind.SHOKO_FILE, "4821"),
+    )

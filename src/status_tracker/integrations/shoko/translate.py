@@ -1,9 +1,10 @@
 """Shoko events → core events: a file was recognised, not recognised, moved or removed.
 
 Correlation is by file only, never by title: the canonical path (after
-``ctx.path_mappings``) and Shoko's FileID. When the body carries
-no absolute ``path`` the path relative to Shoko's import folder is used; it
-still matches on its tail (series folder / season folder / file name).
+``ctx.path_mappings``) and Shoko's FileID. When the body carries no absolute
+``path`` (a bridged event: only the listener knows Shoko's import folders), the
+path relative to the import folder gives a ``path_tail`` key (series folder /
+season folder / file name), which meets the tail of the imported file's path.
 
 - FileMatched (v4/v5), ``release:saved`` and a successful
   ``release:search.completed`` (v6) → ``Matched``.
@@ -20,10 +21,11 @@ still matches on its tail (series folder / season folder / file name).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from status_tracker.core.events import Event, Matched, NeedsAttention, Noted
-from status_tracker.core.ids import canonical_path
+from status_tracker.core.ids import canonical_path, path_tail
 from status_tracker.core.model import Key, KeyKind
 from status_tracker.integrations.base import TranslateContext
 from status_tracker.integrations.shoko.messages import (
@@ -55,55 +57,73 @@ def translate(body: Mapping[str, Any], ctx: TranslateContext) -> list[Event]:
         return _relocated(message, ctx)
     if kind is K.FILE_DELETED:
         file = parse(FileEvent, message.payload)
-        keys = _file_keys(file.file_id, _path(message.path, file.relative_path, ctx))
+        keys = _file_keys(file.file_id, Place.of(message.path, file.relative_path, ctx))
         if not keys:
             return []
         return [Noted(source=SOURCE, keys=keys, message="Shoko no longer sees the file")]
     if kind is K.RELEASE_SAVED:
         saved = parse(ReleaseSaved, message.payload)
-        return _matched(saved.file_id, _path(message.path, None, ctx))
+        return _matched(saved.file_id, Place.of(message.path, None, ctx))
     if kind is K.RELEASE_SEARCH_COMPLETED:
         return _search_completed(message, ctx)
     return []
 
 
-def _path(absolute: str | None, relative: str | None, ctx: TranslateContext) -> str | None:
-    raw = absolute or relative
-    return canonical_path(raw, ctx.path_mappings) if raw else None
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a file is: its correlation key and the path shown to people."""
+
+    key: Key
+    shown: str
+
+    @classmethod
+    def of(cls, absolute: str | None, relative: str | None, ctx: TranslateContext) -> Place | None:
+        """The absolute path (mapped) when known, else the tail of the relative one."""
+        if absolute:
+            path = canonical_path(absolute, ctx.path_mappings)
+            return cls(Key(KeyKind.PATH, path), path)
+        if relative:
+            path = canonical_path(relative)
+            return cls(Key(KeyKind.PATH_TAIL, path_tail(path)), path)
+        return None
 
 
-def _file_keys(file_id: int | None, *paths: str | None) -> tuple[Key, ...]:
-    keys = [Key(KeyKind.PATH, path) for path in dict.fromkeys(paths) if path]
+def _shown(place: Place | None) -> str | None:
+    return place.shown if place else None
+
+
+def _file_keys(file_id: int | None, *places: Place | None) -> tuple[Key, ...]:
+    keys = list(dict.fromkeys(place.key for place in places if place is not None))
     if file_id is not None:
         keys.append(Key(KeyKind.SHOKO_FILE, str(file_id)))
     return tuple(keys)
 
 
-def _matched(file_id: int | None, path: str | None) -> list[Event]:
-    keys = _file_keys(file_id, path)
+def _matched(file_id: int | None, place: Place | None) -> list[Event]:
+    keys = _file_keys(file_id, place)
     if not keys:
         return []
     file_key = str(file_id) if file_id is not None else None
-    return [Matched(source=SOURCE, keys=keys, file_id=file_key, path=path)]
+    return [Matched(source=SOURCE, keys=keys, file_id=file_key, path=_shown(place))]
 
 
 def _match_result(message: ShokoMessage, ctx: TranslateContext) -> list[Event]:
     if message.kind is K.FILE_MATCHED:
         file = parse(FileEvent, message.payload)
-        return _matched(file.file_id, _path(message.path, file.relative_path, ctx))
+        return _matched(file.file_id, Place.of(message.path, file.relative_path, ctx))
     missed = parse(FileNotMatched, message.payload)
-    path = _path(message.path, missed.relative_path, ctx)
+    place = Place.of(message.path, missed.relative_path, ctx)
     if missed.cross_references or missed.has_cross_references:
-        return _matched(missed.file_id, path)
-    keys = _file_keys(missed.file_id, path)
+        return _matched(missed.file_id, place)
+    keys = _file_keys(missed.file_id, place)
     if not keys:
         return []
     if missed.is_udp_banned:
         text = "Shoko will try to identify the file again later (AniDB is busy)"
         return [Noted(source=SOURCE, keys=keys, message=text)]
     details: list[tuple[str, str]] = []
-    if path:
-        details.append(("path", path))
+    if place:
+        details.append(("path", place.shown))
     if missed.auto_match_attempts is not None:
         details.append(("attempts", str(missed.auto_match_attempts)))
     return [
@@ -124,16 +144,16 @@ def _relocated(message: ShokoMessage, ctx: TranslateContext) -> list[Event]:
         file = parse(FileRelocated, message.payload)
     else:
         file = parse(FileMoved, message.payload)
-    new = _path(message.path, file.relative_path, ctx)
+    new = Place.of(message.path, file.relative_path, ctx)
     old = None
     if isinstance(file, FileMoved):
-        old = _path(message.previous_path, file.previous_relative_path, ctx)
+        old = Place.of(message.previous_path, file.previous_relative_path, ctx)
     elif message.previous_path:
-        old = _path(message.previous_path, None, ctx)
+        old = Place.of(message.previous_path, None, ctx)
     elif file.previous_file_name and file.relative_path:
         folder, _, _ = file.relative_path.replace("\\", "/").rpartition("/")
         previous = f"{folder}/{file.previous_file_name}" if folder else file.previous_file_name
-        old = _path(None, previous, ctx)
+        old = Place.of(None, previous, ctx)
     keys = _file_keys(file.file_id, old, new)
     if not keys:
         return []
@@ -149,12 +169,12 @@ def _relocated_words(file: FileMoved | FileRenamed, kind: ShokoEventKind | None)
 
 def _search_completed(message: ShokoMessage, ctx: TranslateContext) -> list[Event]:
     search = parse(ReleaseSearchCompleted, message.payload)
-    path = _path(message.path, None, ctx)
+    place = Place.of(message.path, None, ctx)
     if search.is_cancelled:
         return []
     if search.release_info is not None:
-        return _matched(search.file_id, path)
-    keys = _file_keys(search.file_id, path)
+        return _matched(search.file_id, place)
+    keys = _file_keys(search.file_id, place)
     if not keys:
         return []
     if search.exception_message:
