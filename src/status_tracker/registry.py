@@ -14,11 +14,31 @@ from status_tracker.integrations.jellyseerr import translate as jellyseerr
 from status_tracker.integrations.qbittorrent import translate as qbittorrent
 from status_tracker.integrations.qbittorrent.poller import QbittorrentPoller
 from status_tracker.integrations.radarr import translate as radarr
+from status_tracker.integrations.radarr.poller import RadarrPoller
 from status_tracker.integrations.shoko import translate as shoko
 from status_tracker.integrations.shoko.listener import host_listener
 from status_tracker.integrations.sonarr import translate as sonarr
+from status_tracker.integrations.sonarr.poller import SonarrPoller
 from status_tracker.runtime.poller import run_poller
 from status_tracker.runtime.supervise import supervise
+
+
+async def _sonarr(settings: Settings, host: Host) -> None:
+    """Reconciliation with Sonarr's queue, history and episode list."""
+    if not settings.sonarr_api_key:
+        host.health("sonarr").failed("auth_failed", "TRACKER_SONARR_API_KEY is not set")
+        return
+    async with SonarrPoller.from_settings(settings) as poller:
+        await run_poller(poller, host)
+
+
+async def _radarr(settings: Settings, host: Host) -> None:
+    """Reconciliation with Radarr's queue and history."""
+    if not settings.radarr_api_key:
+        host.health("radarr").failed("auth_failed", "TRACKER_RADARR_API_KEY is not set")
+        return
+    async with RadarrPoller.from_settings(settings) as poller:
+        await run_poller(poller, host)
 
 
 async def _qbittorrent_poller(settings: Settings, host: Host) -> None:
@@ -48,8 +68,8 @@ async def _shoko(settings: Settings, host: Host) -> None:
 
 INTEGRATIONS: tuple[Integration, ...] = (
     Integration("jellyseerr", "Jellyseerr", jellyseerr.translate),
-    Integration("sonarr", "Sonarr", sonarr.translate),
-    Integration("radarr", "Radarr", radarr.translate),
+    Integration("sonarr", "Sonarr", sonarr.translate, background=_sonarr),
+    Integration("radarr", "Radarr", radarr.translate, background=_radarr),
     Integration(
         "qbittorrent",
         "qBittorrent",

@@ -6,8 +6,9 @@ nulls left out). The models here read both leniently: unknown keys are ignored,
 numbers may arrive as strings, and decorative fields (``Loose``) that don't parse
 become None instead of rejecting the whole body. ``ArrClient`` is the common
 base of ``SonarrClient`` and ``RadarrClient``: X-Api-Key auth, retries with
-backoff on ``Unreachable`` only, paging, commands. This module knows only the
-wire format: it never imports ``status_tracker.core``.
+backoff on ``Unreachable`` only, paging, commands, and giving up on stalled or
+failed downloads before a new search. This module knows only the wire format:
+it never imports ``status_tracker.core``.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import functools
 import logging
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -340,6 +342,14 @@ class QueueRecordBase(ArrModel):
         return QueueStage.DOWNLOADING
 
     @property
+    def stalled(self) -> bool:
+        """True when the download failed or is stuck (a warning while downloading)."""
+        stage = self.stage
+        return stage is QueueStage.FAILED or (
+            stage is QueueStage.DOWNLOADING and self.problem is not None
+        )
+
+    @property
     def problem(self) -> str | None:
         """What is wrong with the item in one line (client error or status messages), if any."""
         status = (self.status or "").lower()
@@ -466,6 +476,15 @@ class RetryPolicy:
     request_timeout: float | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SearchSent:
+    """What a retry did upstream: the library item, the search commands, the downloads dropped."""
+
+    item_id: int
+    commands: tuple[Command, ...]
+    removed: tuple[str, ...] = ()
+
+
 def _retry_on(exc: Exception) -> bool | float:
     if isinstance(exc, RateLimited) and exc.retry_after is not None:
         return exc.retry_after
@@ -537,6 +556,42 @@ class ArrClient:
         data = await self._get(f"/api/v3/command/{command_id}")
         return validate(Command, data, f"{self.APP} command")
 
+    async def queue(self) -> Sequence[QueueRecordBase]:
+        """Every queue row (all pages); each app's client returns its own row model."""
+        raise NotImplementedError
+
+    async def remove_from_queue(
+        self, queue_id: int, *, blocklist: bool = True, skip_redownload: bool = True
+    ) -> None:
+        """``DELETE /api/v3/queue/{id}``: drop a download from the client (and blocklist it)."""
+        params = {
+            "removeFromClient": "true",
+            "blocklist": str(blocklist).lower(),
+            "skipRedownload": str(skip_redownload).lower(),
+            "changeCategory": "false",
+        }
+        await self._caller(self._delete_once, f"/api/v3/queue/{queue_id}", params)
+
+    async def give_up_stalled(self, download_ids: Iterable[str]) -> tuple[str, ...]:
+        """Remove and blocklist the queue rows of these downloads that failed or are stuck.
+
+        Healthy downloads are left alone. Returns the download ids removed (lower-case);
+        a season pack's rows share one id and are removed once.
+        """
+        wanted = {download_id.strip().lower() for download_id in download_ids}
+        if not wanted:
+            return ()
+        removed: dict[str, None] = {}
+        for row in await self.queue():
+            download_id = (row.download_id or "").strip().lower()
+            if download_id in wanted and download_id not in removed and row.stalled:
+                if row.id is None:
+                    continue
+                await self.remove_from_queue(row.id)
+                log.info("%s: gave up on stalled download %s", self.APP, download_id)
+                removed[download_id] = None
+        return tuple(removed)
+
     async def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
         return await self._caller(get_json, self._http, path, params=params)
 
@@ -551,6 +606,11 @@ class ArrClient:
             return response.json()
         except ValueError as exc:
             raise BadPayload(f"{self._http.base_url}{path}: not JSON") from exc
+
+    async def _delete_once(self, path: str, params: dict[str, Any]) -> None:
+        response = await send(self._http, "DELETE", path, params=params)
+        if response.status_code >= 400 and response.status_code != 404:
+            raise BadPayload(f"{self._http.base_url}{path}: HTTP {response.status_code}")
 
     async def _send_command(self, name: str, **fields: Any) -> Command:
         """``POST /api/v3/command``; the app drops a duplicate of a queued command itself."""

@@ -28,3 +28,21 @@ def vary(
     else:
         copied["downloadId"] = download_id
     return copied
+
+
+JELLYSEERR_MOVIE: dict[str, Any] = json.loads(
+    (FIXTURES.parents[2] / "fixtures" / "jellyseerr" / "media_auto_approved_movie.json").read_text(
+        encoding="utf-8"
+    )
+)
+
+
+def jellyseerr_movie(
+    notification: str, *, request_id: int, tmdb_id: int, user: str
+) -> dict[str, Any]:
+    """A recorded Jellyseerr movie webhook (default template) about another request and film."""
+    body: dict[str, Any] = copy.deepcopy(JELLYSEERR_MOVIE)
+    body["notification_type"] = notification
+    body["media"]["tmdbId"] = str(tmdb_id)
+    body["request"].update(request_id=str(request_id), requestedBy_username=user)
+    return body

@@ -1,7 +1,8 @@
 """A thin async client for the Radarr ``/api/v3`` calls reconciliation and retry need.
 
 Queue (every page), history since a time or for one movie, movie lookup by
-tmdb id, and the ``MoviesSearch`` command. Auth is the ``X-Api-Key`` header;
+tmdb id, and the ``MoviesSearch`` command (``search_again`` for a retry, which
+first drops stalled downloads from the queue). Auth is the ``X-Api-Key`` header;
 ``Unreachable`` is retried with backoff (``RetryPolicy``), ``AuthFailed`` and
 ``BadPayload`` are raised at once. Results are the typed models of ``payloads``;
 this module never imports ``status_tracker.core``.
@@ -17,13 +18,14 @@ from status_tracker.integrations._arr import (
     ArrClient,
     Command,
     RetryPolicy,
+    SearchSent,
     oldest_first,
     utc_query_time,
     validate_list,
 )
 from status_tracker.integrations.radarr.payloads import HistoryRecord, LibraryMovie, QueueRecord
 
-__all__ = ["Command", "RadarrClient", "RetryPolicy"]
+__all__ = ["Command", "RadarrClient", "RetryPolicy", "SearchSent"]
 
 
 class RadarrClient(ArrClient):
@@ -64,3 +66,20 @@ class RadarrClient(ArrClient):
     async def search_movies(self, movie_ids: Iterable[int]) -> Command:
         """``MoviesSearch``: search the given movies (Radarr movie ids)."""
         return await self._send_command("MoviesSearch", movieIds=list(movie_ids))
+
+    async def search_again(
+        self, *, movie_id: int | None, tmdb_id: int | None, download_ids: Iterable[str] = ()
+    ) -> SearchSent | None:
+        """A retry: give up on stalled ``download_ids``, then ``MoviesSearch``.
+
+        Without ``movie_id`` the movie is looked up by ``tmdb_id``; None when Radarr
+        doesn't have it.
+        """
+        if movie_id is None:
+            movie = await self.movie_by_tmdb(tmdb_id) if tmdb_id else None
+            if movie is None:
+                return None
+            movie_id = movie.id
+        removed = await self.give_up_stalled(download_ids)
+        command = await self.search_movies([movie_id])
+        return SearchSent(movie_id, (command,), removed)

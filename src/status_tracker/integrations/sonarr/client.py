@@ -1,7 +1,8 @@
 """A thin async client for the Sonarr ``/api/v3`` calls reconciliation and retry need.
 
 Queue (every page), history since a time or for one series, series lookup by
-tvdb id, episode counts per season, and the search commands. Auth is the
+tvdb id, episode counts per season, and the search commands (``search_again``
+for a retry, which first drops stalled downloads from the queue). Auth is the
 ``X-Api-Key`` header; ``Unreachable`` is retried with backoff (``RetryPolicy``),
 ``AuthFailed`` and ``BadPayload`` are raised at once. Results are the typed
 models of ``payloads``; this module never imports ``status_tracker.core``.
@@ -18,6 +19,7 @@ from status_tracker.integrations._arr import (
     ArrClient,
     Command,
     RetryPolicy,
+    SearchSent,
     oldest_first,
     utc_query_time,
     validate_list,
@@ -29,7 +31,14 @@ from status_tracker.integrations.sonarr.payloads import (
     QueueRecord,
 )
 
-__all__ = ["Command", "EpisodeCount", "RetryPolicy", "SonarrClient", "count_episodes"]
+__all__ = [
+    "Command",
+    "EpisodeCount",
+    "RetryPolicy",
+    "SearchSent",
+    "SonarrClient",
+    "count_episodes",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +122,33 @@ class SonarrClient(ArrClient):
     async def search_episodes(self, episode_ids: Iterable[int]) -> Command:
         """``EpisodeSearch``: search the given episodes (Sonarr episode ids)."""
         return await self._send_command("EpisodeSearch", episodeIds=list(episode_ids))
+
+    async def search_again(
+        self,
+        *,
+        series_id: int | None,
+        tvdb_id: int | None,
+        seasons: Iterable[int] = (),
+        download_ids: Iterable[str] = (),
+    ) -> SearchSent | None:
+        """A retry: give up on stalled ``download_ids``, then search the requested seasons
+        (``SeasonSearch`` each) or the whole series (``SeriesSearch``).
+
+        Without ``series_id`` the series is looked up by ``tvdb_id``; None when Sonarr
+        doesn't have it.
+        """
+        if series_id is None:
+            series = await self.series_by_tvdb(tvdb_id) if tvdb_id else None
+            if series is None:
+                return None
+            series_id = series.id
+        removed = await self.give_up_stalled(download_ids)
+        wanted = sorted(set(seasons))
+        if wanted:
+            commands = [await self.search_season(series_id, season) for season in wanted]
+        else:
+            commands = [await self.search_series(series_id)]
+        return SearchSent(series_id, tuple(commands), removed)
 
 
 def count_episodes(
