@@ -15,7 +15,7 @@ from status_tracker.integrations.base import Integration
 from status_tracker.registry import INTEGRATIONS
 from status_tracker.runtime.lifespan import Tracker
 from status_tracker.runtime.pipeline import Clock, utcnow
-from status_tracker.web.routes import api, hooks, stream
+from status_tracker.web.routes import api, hooks, retry, stream
 
 
 def create_app(
@@ -50,5 +50,6 @@ def create_app(
     app.state.tracker = tracker
     app.include_router(hooks.router)  # /hooks/{source}
     app.include_router(api.router)  # /api/requests, /api/health
+    app.include_router(retry.router)  # POST /api/requests/{id}/retry
     app.include_router(stream.router)  # /api/sse
     return app
