@@ -31,6 +31,13 @@ import httpx
 USERNAME = "admin"
 PASSWORD = "lab-secret-123"
 FIXTURES = Path(__file__).parent / "fixtures"
+CONTRACT_HOOK = (
+    'curl -fsS -m 5 --data-urlencode "hash=%I" --data-urlencode "name=%N" '
+    '--data-urlencode "path=%F" --data-urlencode "save_path=%D" '
+    '--data-urlencode "category=%L" --data-urlencode "size=%Z" '
+    '"http://HOST:8000/hooks/qbittorrent?token=SECRET"'
+)
+"""The run-on-completion line of CONTRACT §3.3, character for character."""
 START_TIMEOUT_S = 15.0
 STOP_TIMEOUT_S = 10.0
 
@@ -332,6 +339,9 @@ class LabAdmin:
 
     async def set_download_limit(self, bytes_per_second: int) -> None:
         await self.post("transfer/setDownloadLimit", {"limit": str(bytes_per_second)})
+
+    async def set_preferences(self, preferences: dict[str, Any]) -> None:
+        await self.post("app/setPreferences", {"json": json.dumps(preferences)})
 
     async def delete(self, info_hash: str) -> None:
         await self.post("torrents/delete", {"hashes": info_hash, "deleteFiles": "true"})

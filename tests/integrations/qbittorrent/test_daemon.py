@@ -24,6 +24,7 @@ from status_tracker.integrations.qbittorrent.payloads import MainData
 from status_tracker.integrations.qbittorrent.translate import progress_event, translate
 
 from .lab import (
+    CONTRACT_HOOK,
     PASSWORD,
     USERNAME,
     LabAdmin,
@@ -36,14 +37,6 @@ from .lab import (
 from .receiver import HookReceiver
 
 StartQbt = Callable[..., QbtDaemon]
-
-CONTRACT_HOOK = (
-    'curl -fsS -m 5 --data-urlencode "hash=%I" --data-urlencode "name=%N" '
-    '--data-urlencode "path=%F" --data-urlencode "save_path=%D" '
-    '--data-urlencode "category=%L" --data-urlencode "size=%Z" '
-    '"http://HOST:8000/hooks/qbittorrent?token=SECRET"'
-)
-"""The run-on-completion line of CONTRACT §3.3, character for character."""
 
 DOWNLOAD_BYTES = 12 << 20
 DOWNLOAD_LIMIT_BPS = 3 << 20
