@@ -20,6 +20,8 @@ import httpx
 import pytest
 
 from status_tracker.config import Settings
+from status_tracker.demo import anime as demo
+from status_tracker.demo.payloads import jellyseerr
 from tests.integrations.shoko._samples import payload as shoko_payload
 from tests.integrations.shoko._signalr_double import RS, SignalRDouble
 from tests.integrations.sonarr._samples import load as sonarr_fixture
@@ -395,3 +397,40 @@ async def test_malformed_messages_are_recorded_and_the_listener_goes_on(
     ]
     assert any("unreadable SignalR message" in text for text in messages)
     assert any("argument is not an object" in text for text in messages)
+
+
+# --- the demo's anime story --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("round_no", [0, 3])
+def test_the_demo_anime_story_goes_through_matching_to_watch_now(
+    stack: Stack, round_no: int
+) -> None:
+    approved_body = jellyseerr(
+        "MEDIA_AUTO_APPROVED",
+        title=demo.TITLE,
+        year=demo.YEAR,
+        media_type="tv",
+        tmdb_id=219864 + round_no * 1000,
+        tvdb_id=428391 + round_no * 1000,
+        request_id=700 + round_no,
+        user="dave",
+        seasons="1",
+    )
+    show = Show(demo.TITLE, 700 + round_no, 0, "", "", 0)
+    steps = [
+        ("jellyseerr", approved_body, "searching"),
+        ("sonarr", demo.sonarr_grab(round_no), "indexed"),
+        ("sonarr", demo.sonarr_download(round_no), "importing"),
+        ("shoko", demo.shoko_file_matched(round_no), "anime_indexing"),
+        ("jellyfin", demo.jellyfin_series_added(round_no), "available"),
+    ]
+    for source, body, state in steps:
+        stack.post(source, body)
+        assert stack.request(show)["state"] == state, source
+    request = stack.request(show)
+    assert request["is_anime"] is True
+    assert request["watch_url"] == (
+        f"{demo.JELLYFIN}/web/#/details?id=7c2d9e8f1a0b4c3d8e7f6a5b{round_no:08x}"
+        f"&serverId={demo.SERVER_ID}"
+    )

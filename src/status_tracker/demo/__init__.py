@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from status_tracker.config import Settings
-from status_tracker.demo import stories
+from status_tracker.demo import anime, stories
 from status_tracker.demo.simulator import Simulator, Story
 from status_tracker.web.app import create_app
 
@@ -20,6 +20,7 @@ STORIES: tuple[Story, ...] = (
     stories.series,
     stories.declined,
     stories.failed,
+    anime.anime,
 )
 
 
