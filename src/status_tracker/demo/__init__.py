@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from status_tracker.config import Settings
-from status_tracker.demo import anime, stories
+from status_tracker.demo import anime, qbittorrent, stories, story_download
 from status_tracker.demo.simulator import Simulator, Story
 from status_tracker.web.app import create_app
 
@@ -21,6 +21,7 @@ STORIES: tuple[Story, ...] = (
     stories.declined,
     stories.failed,
     anime.anime,
+    story_download.movie_download,
 )
 
 
@@ -28,4 +29,5 @@ def demo_app(settings: Settings, host: str, port: int) -> FastAPI:
     """The production app with the simulator running beside it."""
     target = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     simulator = Simulator(f"http://{target}:{port}", settings.webhook_secret, STORIES)
-    return create_app(settings, extra_tasks=(simulator.run,))
+    settings, upstreams = qbittorrent.simulate_unless_configured(settings)
+    return create_app(settings, extra_tasks=(simulator.run, *upstreams))
