@@ -224,21 +224,23 @@ def test_a_film_becomes_ready_to_watch_then_watched(
     assert stack.timeline(41)[-1]["message"] == "Watched by alice"
 
 
-@pytest.mark.parametrize(
-    ("settings", "base"),
-    [
-        ({"jellyfin_public_url": PUBLIC, "jellyfin_url": "http://jellyfin:8096"}, PUBLIC),
-        ({"jellyfin_url": "http://jellyfin:8096"}, "http://jellyfin:8096"),
-        ({}, "https://jellyfin.example.lan"),
-    ],
-    ids=["public-url", "jellyfin-url", "server-url-from-the-plugin"],
-)
+@pytest.mark.parametrize("configured", ["public-url", "jellyfin-url", "neither"])
 def test_watch_now_link_base(
     stack_for: Callable[[Settings], Stack],
     make_settings: Callable[..., Settings],
-    settings: dict[str, str],
-    base: str,
+    jellyfin: FakeJellyfin,
+    configured: str,
 ) -> None:
+    settings: dict[str, str] = {
+        "public-url": {"jellyfin_public_url": PUBLIC, "jellyfin_url": jellyfin.url},
+        "jellyfin-url": {"jellyfin_url": jellyfin.url},
+        "neither": {},
+    }[configured]
+    base = {
+        "public-url": PUBLIC,
+        "jellyfin-url": jellyfin.url,
+        "neither": "https://jellyfin.example.lan",  # the plugin's Server Url
+    }[configured]
     stack = stack_for(make_settings(jellyfin_api_key=KEY, **settings))
     stack.post("jellyseerr", dune_request())
     stack.post("jellyfin", send_all_properties(jellyfin_fixture("item_added_movie")))

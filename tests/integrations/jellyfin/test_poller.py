@@ -178,10 +178,11 @@ async def test_it_polls_only_while_a_request_waits_for_jellyfin(
     source, client = poller(fake)
     async with client:
         assert waiting(stored) is expected
-        assert await source.wanted(Host([stored])) is expected
         assert source.wakes_on(stored) is expected
+        assert await source.wanted(Host([stored])) is True  # Jellyfin was never asked yet
         await source.poll(Host([stored]))
-    assert bool(fake.requests) is expected
+        assert await source.wanted(Host([stored])) is expected
+    assert fake.paths() == (["/System/Info", "/Items"] if expected else ["/System/Info"])
 
 
 async def test_items_that_concern_waiting_requests_become_ready_to_watch() -> None:

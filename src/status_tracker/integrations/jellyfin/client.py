@@ -1,4 +1,4 @@
-"""A thin Jellyfin API client: items by id, the server's identity, webhook enrichment.
+"""A thin Jellyfin API client: items by id, items added last, the server's identity.
 
 Authenticates with ``Authorization: MediaBrowser Token="<api key>"``, the only
 form Jellyfin 12 still accepts by default (``X-Emby-Token`` is legacy). Items are

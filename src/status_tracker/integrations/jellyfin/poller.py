@@ -13,6 +13,8 @@ notification is due. That also repairs lost or never-configured webhooks.
 - ``wanted``: some active request has files in the library that Jellyfin has
   not reported yet (the request, or one of its episodes, is ``importing`` or
   ``anime_indexing``). A change that puts a request there wakes the loop at once.
+  The first poll happens at start whatever waits, so a wrong key or address
+  shows on ``/api/health`` straight away.
 - ``poll``: one ``GET /Items`` for the films and episodes added last (with
   provider ids, path and date); one ``GET /Items?ids=…`` for the provider ids
   of series not seen before (remembered); ``GET /System/Info`` once, for the
@@ -79,7 +81,9 @@ class JellyfinPoller:
         self._series: dict[str, dict[str, str]] = {}
 
     async def wanted(self, host: Host) -> bool:
-        """Whether some request waits for Jellyfin."""
+        """Whether some request waits for Jellyfin (or Jellyfin was never asked yet)."""
+        if self._server_id is None:
+            return True
         return any(waiting(request) for request in await host.active_requests())
 
     def wakes_on(self, request: Request) -> bool:
@@ -88,11 +92,11 @@ class JellyfinPoller:
 
     async def poll(self, host: Host) -> None:
         """Read the items added last and submit those that concern a waiting request."""
+        if self._server_id is None:
+            self._server_id = (await self._client.system_info()).id
         requests = [request for request in await host.active_requests() if waiting(request)]
         if not requests:
             return
-        if self._server_id is None:
-            self._server_id = (await self._client.system_info()).id
         items = await self._client.recent_items(self._limit)
         await self._learn_series(items)
         since = min(request.created_at for request in requests) - CLOCK_SKEW
