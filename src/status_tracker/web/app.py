@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from status_tracker import __version__
 from status_tracker.config import Settings
@@ -15,7 +16,9 @@ from status_tracker.integrations.base import Integration
 from status_tracker.registry import INTEGRATIONS
 from status_tracker.runtime.lifespan import Tracker
 from status_tracker.runtime.pipeline import Clock, utcnow
-from status_tracker.web.routes import api, hooks, retry, stream
+from status_tracker.web import presenters
+from status_tracker.web.routes import api, hooks, pages, posters, retry, stream, ui_stream
+from status_tracker.web.security import SecurityHeaders
 
 
 def create_app(
@@ -52,4 +55,9 @@ def create_app(
     app.include_router(api.router)  # /api/requests, /api/health
     app.include_router(retry.router)  # POST /api/requests/{id}/retry
     app.include_router(stream.router)  # /api/sse
+    app.include_router(pages.router)  # /, /history, /requests/{id} (+ /retry form)
+    app.include_router(ui_stream.router)  # /ui/sse
+    app.include_router(posters.router)  # /posters/{id}
+    app.mount("/static", StaticFiles(directory=presenters.STATIC_DIR), name="static")
+    app.add_middleware(SecurityHeaders)  # CSP, nosniff, referrer, framing
     return app

@@ -361,9 +361,19 @@ def page_url(path: str, filters: Mapping[str, Any] | None = None, page: int = 1)
     return f"{path}?{urlencode(pairs)}" if pairs else path
 
 
-def sse_url(filters: Mapping[str, Any] | None = None, request_id: int | None = None) -> str:
-    """``/ui/sse`` with the page's filters (or ``id=``) so the server sends only what fits."""
+def sse_url(
+    filters: Mapping[str, Any] | None = None,
+    request_id: int | None = None,
+    after: int | None = None,
+) -> str:
+    """``/ui/sse`` with the page's filters (or ``id=``) so the server sends only what fits.
+
+    ``after``: the live-update position the page was rendered at; the server replays
+    whatever changed since, so nothing falls between rendering and connecting.
+    """
     pairs = [("id", str(request_id))] if request_id is not None else _filter_pairs(filters)
+    if after is not None:
+        pairs.append(("after", str(after)))
     return f"/ui/sse?{urlencode(pairs)}" if pairs else "/ui/sse"
 
 

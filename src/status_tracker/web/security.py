@@ -1,0 +1,52 @@
+"""Security headers on every HTTP response: ``SecurityHeaders`` (pure ASGI middleware).
+
+The pages load only our own files: ``Content-Security-Policy: default-src 'self'`` with no
+inline scripts or styles, no framing (``frame-ancestors 'none'``), no MIME sniffing and
+no referrer sent to other sites (a "Watch now" link does not tell Jellyfin where it came
+from). Headers a route set itself are kept. FastAPI's ``/docs`` and ``/redoc`` load their
+viewer from a CDN with inline scripts, so they get every header except the CSP.
+
+Pure ASGI rather than ``BaseHTTPMiddleware``, so streamed responses (SSE) pass untouched.
+"""
+
+from __future__ import annotations
+
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CSP = (
+    "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+    "object-src 'none'"
+)
+HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+API_VIEWERS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
+"""FastAPI's interactive API pages: all headers but the CSP (they need a CDN and inline JS)."""
+
+
+class SecurityHeaders:
+    """Adds ``HEADERS`` to every HTTP response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+        self._viewer_headers = tuple(h for h in HEADERS if h[0] != "Content-Security-Policy")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        extra = self._viewer_headers if scope["path"] in API_VIEWERS else HEADERS
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in extra:
+                    if name not in headers:
+                        headers.append(name, value)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
