@@ -122,7 +122,7 @@ def test_filters_use_the_api_parameter_names(running: Running) -> None:
         assert shown(user="", state="approved,searching") == [3]
         assert shown(user="", state="nonsense", media_type="film") == [4, 3, 2, 1]
         page = client.get("/", params={"user": "bob", "q": "heat"}).text
-    assert "/ui/sse?user=bob&q=heat&after=" in sse_after(page)
+    assert re.fullmatch(r"/ui/sse\?user=bob&q=heat&after=[0-9a-f]{8}-4", sse_after(page))
     assert 'value="heat"' in page
 
 
@@ -428,7 +428,8 @@ def test_a_change_swaps_its_card_and_a_new_request_goes_on_top(running: Running)
     assert created["event"] == "new-request"
     assert created["data"].startswith('<li id="request-2"')
     assert "Ronin" in created["data"]
-    assert int(created["id"]) > int(changed["id"])
+    run, _, number = changed["id"].rpartition("-")
+    assert created["id"] == f"{run}-{int(number) + 1}"
 
 
 def test_cards_leave_and_enter_a_filtered_dashboard(running: Running) -> None:
@@ -507,12 +508,20 @@ def test_the_page_position_covers_changes_before_the_stream_opened(running: Runn
     assert 'id="request-1"' in missed[0]["data"]
 
 
-def test_a_position_the_server_forgot_reloads_the_page(running: Running) -> None:
+def test_a_position_the_server_forgot_or_never_knew_reloads_the_page(running: Running) -> None:
     seed(running, ("jellyseerr", seerr("MEDIA_PENDING", 1, "Heat")))
-    with UiStream(running, headers={"Last-Event-ID": "5000"}) as stream:
-        assert [f["event"] for f in stream.caught_up] == ["reload"]
-    with UiStream(running, params={"id": 1, "after": 5000}) as stream:
-        assert [f["event"] for f in stream.caught_up] == ["reload"]
+    with running.client() as client:
+        run = sse_after(client.get("/").text).rsplit("after=", 1)[1].rsplit("-", 1)[0]
+    for headers, params in (
+        ({"Last-Event-ID": f"{run}-5000"}, {}),
+        ({"Last-Event-ID": "0123abcd-1"}, {}),
+        ({}, {"after": "5000"}),
+        ({}, {"id": 1, "after": "0123abcd-0"}),
+    ):
+        with UiStream(running, headers=headers, params=params) as stream:
+            assert [f["event"] for f in stream.caught_up] == ["reload"], (headers, params)
+    with UiStream(running, params={"after": f"{run}-1"}) as stream:
+        assert stream.caught_up == []
 
 
 def test_the_detail_stream_sends_only_its_request(running: Running) -> None:

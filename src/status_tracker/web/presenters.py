@@ -364,7 +364,7 @@ def page_url(path: str, filters: Mapping[str, Any] | None = None, page: int = 1)
 def sse_url(
     filters: Mapping[str, Any] | None = None,
     request_id: int | None = None,
-    after: int | None = None,
+    after: int | str | None = None,
 ) -> str:
     """``/ui/sse`` with the page's filters (or ``id=``) so the server sends only what fits.
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import secrets
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -32,6 +33,7 @@ from starlette.types import ASGIApp
 
 from status_tracker.config import Settings
 from status_tracker.core.states import RequestState, can_retry
+from status_tracker.runtime.lifespan import Tracker
 from status_tracker.schema import request_json, timeline_json
 from status_tracker.storage import queries
 from status_tracker.web import presenters
@@ -123,6 +125,21 @@ def _remember(request: Request, response: Response, user: str | None) -> None:
         response.delete_cookie(USER_COOKIE, httponly=True, samesite="lax")
 
 
+def run_token(app: Any) -> str:
+    """A random token for this run of the app: live-update positions carry it, so a page
+    from before a restart is told to reload instead of trusting event ids that restarted."""
+    token: str | None = getattr(app.state, "ui_run", None)
+    if token is None:
+        token = secrets.token_hex(4)
+        app.state.ui_run = token
+    return token
+
+
+def stream_position(request: Request, tracker: Tracker) -> str:
+    """Where live updates are now, as ``<run>-<last event id>`` (the pages' ``after=``)."""
+    return f"{run_token(request.app)}-{tracker.bus.last_id}"
+
+
 def _base_url(settings: Settings, request: Request) -> str:
     return str(settings.public_url or request.base_url).rstrip("/")
 
@@ -145,7 +162,7 @@ def dashboard(
     redirect = _remembered_redirect(request, "/", filters)
     if redirect is not None:
         return redirect
-    after = tracker.bus.last_id  # before reading: whatever commits later is replayed
+    after = stream_position(request, tracker)  # before reading: later commits are replayed
     now = tracker.clock()
     items, total = queries.list_requests(
         connection,
@@ -232,7 +249,7 @@ def detail(
     hx_request: Annotated[str | None, Header()] = None,
 ) -> Response:
     """One request: its steps, its timeline, and Retry when it failed or stalled."""
-    after = tracker.bus.last_id
+    after = stream_position(request, tracker)
     found = queries.get_request(connection, request_id)
     if found is None:
         return not_found(request, f"There is no request #{request_id}.")

@@ -9,8 +9,10 @@ Detail page (``?id=N``): ``event: request-N`` (the card; the page re-fetches its
 ``event: reload``: the page cannot catch up and must reload. ``event: ready``: caught up.
 
 Catching up: the page passes ``after=`` (the bus position when it was rendered); a
-reconnecting browser sends ``Last-Event-ID``. Changes after that position are replayed
-from the bus's memory, or ``reload`` is sent when they are gone. Replayed changes are not
+reconnecting browser sends ``Last-Event-ID``. Both read ``<run>-<event id>``, where the run
+token is new each time the server starts (event ids restart too). Changes after that
+position are replayed from the bus's memory, or ``reload`` is sent when they are gone or
+the position is from another run. Replayed changes are not
 known to be on the page yet, so a matching one comes as ``new-request`` (the page drops
 the older copy of that card).
 
@@ -36,7 +38,13 @@ from status_tracker.runtime.bus import Change
 from status_tracker.runtime.lifespan import Tracker
 from status_tracker.storage import queries
 from status_tracker.web.deps import TrackerDep
-from status_tracker.web.routes.pages import DASHBOARD_LIMIT, page_filters, query_filters, templates
+from status_tracker.web.routes.pages import (
+    DASHBOARD_LIMIT,
+    page_filters,
+    query_filters,
+    run_token,
+    templates,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -49,7 +57,7 @@ READY = b"retry: 2000\nevent: ready\ndata: ready\n\n"
 Also sets the browser's reconnect delay to 2 s."""
 
 
-def _frame(event: str, event_id: int, html: str) -> bytes:
+def _frame(event: str, event_id: str, html: str) -> bytes:
     """One SSE frame; multi-line HTML becomes one ``data:`` line per line (never empty)."""
     lines = html.strip().splitlines() or [" "]
     data = "".join(f"data: {line}\n" for line in lines)
@@ -59,8 +67,9 @@ def _frame(event: str, event_id: int, html: str) -> bytes:
 class Fragments:
     """Frames per event id, rendered and encoded once, shared by every stream."""
 
-    def __init__(self, tracker: Tracker) -> None:
+    def __init__(self, tracker: Tracker, run: str) -> None:
         self.tracker = tracker
+        self.run = run
         self._frames: OrderedDict[tuple[int, str, int], bytes] = OrderedDict()
         self.renders = 0
         """How many cards were rendered (for tests)."""
@@ -96,7 +105,7 @@ class Fragments:
         if found is not None:
             return found
         event = f"request-{change.request.id}"
-        return self._store(key, _frame(event, change.event_id, self._card(change)))
+        return self._store(key, _frame(event, self._id(change), self._card(change)))
 
     def new(self, change: Change) -> bytes:
         """``new-request`` with the card (goes on top of the list)."""
@@ -104,7 +113,7 @@ class Fragments:
         found = self._cached(key)
         if found is not None:
             return found
-        return self._store(key, _frame("new-request", change.event_id, self._card(change)))
+        return self._store(key, _frame("new-request", self._id(change), self._card(change)))
 
     def removed(self, change: Change, request_id: int) -> bytes:
         """``request-{id}`` with the removed marker for ``request_id``."""
@@ -113,7 +122,10 @@ class Fragments:
         if found is not None:
             return found
         html = templates.get_template("_request_removed.html").render(r={"id": request_id})
-        return self._store(key, _frame(f"request-{request_id}", change.event_id, html))
+        return self._store(key, _frame(f"request-{request_id}", self._id(change), html))
+
+    def _id(self, change: Change) -> str:
+        return f"{self.run}-{change.event_id}"
 
 
 def fragments(request: Request, tracker: Tracker) -> Fragments:
@@ -121,7 +133,7 @@ def fragments(request: Request, tracker: Tracker) -> Fragments:
     state = request.app.state
     found: Fragments | None = getattr(state, "ui_fragments", None)
     if found is None:
-        found = Fragments(tracker)
+        found = Fragments(tracker, run_token(request.app))
         state.ui_fragments = found
     return found
 
@@ -175,10 +187,22 @@ def _shown(tracker: Tracker, filters: queries.Filters) -> set[int]:
     return {r.id for r in items if r.id is not None}
 
 
-def _position(last_event_id: str | None, after: int | None) -> int | None:
-    if last_event_id and last_event_id.strip().isdigit():
-        return int(last_event_id)
-    return after
+FOREIGN = -1
+"""A position from another run of the server (or garbage): the page must reload."""
+
+
+def parse_position(text: str | None, run: str) -> int | None:
+    """The event id in ``<run>-<id>`` if it is from this run, ``FOREIGN`` if not, else None."""
+    if not text:
+        return None
+    token, _, number = text.strip().rpartition("-")
+    return int(number) if token == run and number.isdigit() else FOREIGN
+
+
+def _replay(tracker: Tracker, position: int | None) -> list[Change] | None:
+    if position is None:
+        return []
+    return None if position == FOREIGN else tracker.bus.replay(position)
 
 
 async def dashboard_frames(
@@ -187,7 +211,7 @@ async def dashboard_frames(
     """Replay since ``position``, then live frames for one dashboard."""
     bus = tracker.bus
     with bus.subscribe() as subscription:
-        missed = bus.replay(position) if position is not None else []
+        missed = _replay(tracker, position)
         if missed is None:
             yield RELOAD
             missed = []
@@ -213,9 +237,8 @@ async def detail_frames(
     tracker: Tracker, frames: Fragments, request_id: int, position: int | None
 ) -> AsyncIterator[bytes]:
     """Replay since ``position``, then live frames for one detail page."""
-    bus = tracker.bus
-    with bus.subscribe() as subscription:
-        missed = bus.replay(position) if position is not None else []
+    with tracker.bus.subscribe() as subscription:
+        missed = _replay(tracker, position)
         if missed is None:
             yield RELOAD
             missed = []
@@ -241,12 +264,12 @@ async def ui_sse(
     media_type: str | None = None,
     q: str | None = None,
     id: Annotated[int | None, Query(description="Only this request (detail page)")] = None,
-    after: Annotated[int | None, Query(ge=0, description="Bus position the page shows")] = None,
+    after: Annotated[str | None, Query(description="Position the page was rendered at")] = None,
     last_event_id: Annotated[str | None, Header()] = None,
 ) -> EventSourceResponse:
     """HTML fragments for the open page, as changes are committed."""
     frames = fragments(request, tracker)
-    position = _position(last_event_id, after)
+    position = parse_position(last_event_id or after, frames.run)
     if id is not None:
         stream = detail_frames(tracker, frames, id, position)
     else:
