@@ -5,22 +5,22 @@ and ``page`` fixtures (and ``--headed``) use the system chromium with the flags 
 network needs. ``playwright`` … ``browser`` are re-declared with package scope: sync
 Playwright keeps an asyncio loop marked as running while it is alive, so a session-wide
 instance would break every async test that runs after this package.
-``site`` serves the real templates, rendered with sample data, on 127.0.0.1 with our CSP;
-later tests can point the same ``page`` at the real app.
+The pages under test are the real app (``start`` from tests/conftest.py: uvicorn on a
+loopback port over a fresh SQLite file) fed through its real ``/hooks``; ``posters`` is a
+local image server standing in for TMDB.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright
 
-from .sample_site import SiteServer, render_site
+from .upstream import PosterServer
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -98,13 +98,7 @@ def browser_context_args() -> dict[str, Any]:
 
 
 @pytest.fixture
-def now() -> datetime:
-    """The moment the sample data is relative to."""
-    return datetime.now(UTC).replace(microsecond=0)
-
-
-@pytest.fixture
-def site(tmp_path: Path, now: datetime) -> Iterator[SiteServer]:
-    """The sample pages served on 127.0.0.1, with a publishable ``/ui/sse`` stream."""
-    with SiteServer(render_site(tmp_path / "site", now)) as server:
+def posters() -> Iterator[PosterServer]:
+    """Poster images on 127.0.0.1, standing in for TMDB."""
+    with PosterServer() as server:
         yield server

@@ -21,6 +21,8 @@ from typing import Any
 
 import httpx
 
+from tests.support import Running
+
 logger = logging.getLogger(__name__)
 
 TESTS = Path(__file__).resolve().parent.parent
@@ -102,6 +104,15 @@ def post(client: httpx.Client, source: str, body: dict[str, Any]) -> None:
     """POST one webhook and insist on 202."""
     response = client.post(f"/hooks/{source}", json=body)
     assert response.status_code == 202, response.text
+
+
+def seed(running: Running, *bodies: tuple[str, dict[str, Any]]) -> None:
+    """POST webhooks in order and wait until the writer has processed them."""
+    before = running.tracker.pipeline.processed
+    with running.client() as client:
+        for source, body in bodies:
+            post(client, source, body)
+    running.wait_processed(before + len(bodies))
 
 
 def png(width: int, height: int, top: tuple[int, int, int], bottom: tuple[int, int, int]) -> bytes:

@@ -22,8 +22,8 @@ from status_tracker.web.security import CSP
 from tests.browser.upstream import (
     POSTER,
     PosterServer,
-    post,
     radarr_grab,
+    seed,
     seerr,
     shoko_matched,
     sonarr_download_anime,
@@ -38,15 +38,6 @@ CARD = re.compile(r'<li id="request-(\d+)"[^>]*data-request-card')
 def card_ids(html: str) -> list[int]:
     """The request ids of the cards on a page, top to bottom."""
     return [int(m) for m in CARD.findall(html)]
-
-
-def seed(running: Running, *bodies: tuple[str, dict[str, Any]]) -> None:
-    """POST webhooks in order and wait until the writer has processed them."""
-    before = running.tracker.pipeline.processed
-    with running.client() as client:
-        for source, body in bodies:
-            post(client, source, body)
-    running.wait_processed(before + len(bodies))
 
 
 def sse_after(html: str) -> str:
