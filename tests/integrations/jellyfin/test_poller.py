@@ -72,6 +72,9 @@ ANIME = item(
 )
 OLD = {**ANIME, "Id": "3f9e7d215f3a4b8c9d2e7a6b5c4d3e2f", "DateCreated": "2025-01-01T00:00:00Z"}
 NO_PATH = {**ANIME, "Id": "4a9e7d215f3a4b8c9d2e7a6b5c4d3e2f", "Path": None}
+DONE_SERIES_ID = "6f4e3d2c1b0a49f8a7b6c5d4e3f2a1b0"
+DONE_SERIES = {"Id": DONE_SERIES_ID, "Type": "Series", "ProviderIds": {"Tvdb": "777001"}}
+DONE_EPISODE = {**episode("5b9e7d215f3a4b8c9d2e7a6b5c4d3e2f", 9), "SeriesId": DONE_SERIES_ID}
 
 
 class FakeJellyfin:
@@ -152,6 +155,7 @@ FRIEREN = request(
     episodes={Episode(1, 4): S.AVAILABLE, Episode(1, 5): S.IMPORTING},
 )
 DUNE = request(MediaType.MOVIE, S.ANIME_INDEXING, id=2, tmdb_id=693134)
+DONE = request(MediaType.TV, S.AVAILABLE, id=3, tvdb_id=777001)
 
 
 def poller(fake: FakeJellyfin) -> tuple[JellyfinPoller, JellyfinClient]:
@@ -186,8 +190,11 @@ async def test_it_polls_only_while_a_request_waits_for_jellyfin(
 
 
 async def test_items_that_concern_waiting_requests_become_ready_to_watch() -> None:
-    fake = FakeJellyfin([E05, E04, MOVIE, ANIME, OLD, NO_PATH], [SERIES, ANIDB_SERIES])
-    host = Host([FRIEREN, DUNE])
+    fake = FakeJellyfin(
+        [E05, E04, MOVIE, DONE_EPISODE, ANIME, OLD, NO_PATH],
+        [SERIES, ANIDB_SERIES, DONE_SERIES],
+    )
+    host = Host([FRIEREN, DUNE, DONE])
     source, client = poller(fake)
     async with client:
         await source.poll(host)
@@ -207,7 +214,7 @@ async def test_items_that_concern_waiting_requests_become_ready_to_watch() -> No
     )
     assert fake.paths() == ["/System/Info", "/Items", "/Items?ids"]
     assert sorted(fake.requests[2].url.params["ids"].split(",")) == sorted(
-        [SERIES_ID, ANIDB_SERIES_ID]
+        [SERIES_ID, ANIDB_SERIES_ID, DONE_SERIES_ID]
     )
 
 

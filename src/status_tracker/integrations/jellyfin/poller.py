@@ -23,7 +23,7 @@ notification is due. That also repairs lost or never-configured webhooks.
   read by the same ``translate`` as ``/hooks/jellyfin``.
 - An event is submitted when it concerns a waiting request: its title ids name
   one (for an episode, only if that episode is wanted and not yet available),
-  or, when no waiting request has its ids (an anime that Shokofin describes with
+  or, when no active request has its ids (an anime that Shokofin describes with
   AniDB ids only), when it has a path and was added after the oldest waiting
   request was made; the writer then matches it by path or not at all.
 
@@ -94,15 +94,16 @@ class JellyfinPoller:
         """Read the items added last and submit those that concern a waiting request."""
         if self._server_id is None:
             self._server_id = (await self._client.system_info()).id
-        requests = [request for request in await host.active_requests() if waiting(request)]
-        if not requests:
+        active = await host.active_requests()
+        waiting_ones = [request for request in active if waiting(request)]
+        if not waiting_ones:
             return
         items = await self._client.recent_items(self._limit)
         await self._learn_series(items)
-        since = min(request.created_at for request in requests) - CLOCK_SKEW
+        since = min(request.created_at for request in waiting_ones) - CLOCK_SKEW
         for item in items:
             event = self._event(item)
-            if event is not None and concerns(event, item, requests, since):
+            if event is not None and concerns(event, item, active, since):
                 await host.submit([event])
 
     async def _learn_series(self, items: Sequence[JellyfinItem]) -> None:
@@ -130,12 +131,12 @@ class JellyfinPoller:
 
 
 def concerns(
-    event: MadeAvailable, item: JellyfinItem, requests: Sequence[Request], since: datetime
+    event: MadeAvailable, item: JellyfinItem, active: Sequence[Request], since: datetime
 ) -> bool:
-    """Whether an item's event is for one of the waiting ``requests`` (see the module doc)."""
-    named = [request for request in requests if same_title(request, event.media)]
+    """Whether an item's event is for a waiting request among ``active`` (see the module doc)."""
+    named = [request for request in active if same_title(request, event.media)]
     if named:
-        return any(wants(request, event.episodes) for request in named)
+        return any(waiting(r) and wants(r, event.episodes) for r in named)
     if not item.path:
         return False
     return item.date_created is None or item.date_created >= since
