@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from status_tracker.integrations.errors import BadPayload
-from status_tracker.integrations.jellyfin.payloads import parse_items, parse_notification
+from status_tracker.integrations.jellyfin.payloads import (
+    JellyfinItem,
+    item_added,
+    parse_items,
+    parse_notification,
+)
 
 from ._samples import load
 
@@ -46,3 +53,41 @@ def test_items_skip_junk_records() -> None:
     )
     assert len(items) == 1
     assert (items[0].id, items[0].provider_ids, items[0].index_number) == ("a", {}, 3)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2026-08-22T21:40:12.5531289Z", datetime(2026, 8, 22, 21, 40, 12, 553128, tzinfo=UTC)),
+        ("2026-08-22T21:40:12", datetime(2026, 8, 22, 21, 40, 12, tzinfo=UTC)),
+        ("last tuesday", None),
+        (12, None),
+    ],
+)
+def test_item_dates(raw: object, expected: datetime | None) -> None:
+    assert JellyfinItem.model_validate({"DateCreated": raw}).date_created == expected
+
+
+def test_an_item_reads_back_as_the_notification_the_plugin_would_send() -> None:
+    item = JellyfinItem.model_validate(
+        {
+            "Id": "0c9e7d215f3a4b8c9d2e7a6b5c4d3e2f",
+            "Type": "Episode",
+            "SeriesName": "Frieren",
+            "SeriesId": "b71c2a908e4f4d3aa1b2c3d4e5f60718",
+            "ParentIndexNumber": 1,
+            "IndexNumber": 5,
+            "IndexNumberEnd": 6,
+            "Path": "/media/anime/Frieren/Season 01/S01E05-06.mkv",
+            "ProviderIds": {"Tvdb": "9953105"},
+        }
+    )
+    note = parse_notification(
+        item_added(item, "f3b1c2d4e5a6478b9c0d1e2f3a4b5c6d", {"tvdb": "424536"})
+    )
+    assert (note.kind, note.item_kind, note.series_name) == ("itemadded", "episode", "Frieren")
+    assert (note.season_number, note.episode_number, note.episode_number_end) == (1, 5, 6)
+    assert note.path == "/media/anime/Frieren/Season 01/S01E05-06.mkv"
+    assert note.provider_ids == {"tvdb": "9953105"}
+    assert note.series_provider_ids == {"tvdb": "424536"}
+    assert note.server_id == "f3b1c2d4e5a6478b9c0d1e2f3a4b5c6d"
