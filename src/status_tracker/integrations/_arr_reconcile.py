@@ -13,13 +13,16 @@ and ``Reconciler.news`` keeps only those that would change something:
 - events about no active request are dropped, except a queue grab of a title no
   active request has: that starts tracking it (added straight in Sonarr/Radarr);
   history from before a request existed, about none of its downloads, is dropped;
-- dropped as already known: a grab of a download the request has, a finished
+- dropped as already known: a grab of a download the request has (or that this
+  run already grabbed: history and queue both list it), a finished
   download already done, an import of episodes already imported, the problem the
   request already shows, a failure of a request that already failed;
-- a failure older than the request's last change (a retry, a new grab) is kept as
-  a timeline note only; a download that failed is never re-grabbed by a queue row;
+- a failure older than the request's last change (a retry, a new grab) is over and
+  dropped; a download that failed is never re-grabbed by a queue row;
 - queue progress is dropped when qBittorrent is configured (its poller is finer);
-- an event identical to one the previous run produced is dropped.
+- a fact about a request (or a grab submitted) in the previous run too is dropped,
+  kept or not then: each is considered once when it shows up, so a retry is not
+  undone by an old failure still listed.
 """
 
 from __future__ import annotations
@@ -37,7 +40,6 @@ from status_tracker.core.events import (
     Grabbed,
     Imported,
     NeedsAttention,
-    Noted,
     Progressed,
 )
 from status_tracker.core.model import Episode, Key, KeyKind, MediaType, Request
@@ -124,33 +126,42 @@ class Reconciler:
                 by_download[known_id] = request
             for key in title_keys(request):
                 by_title.setdefault(key, []).append(request)
-        failed = {d for e in (*history, *queue) if isinstance(e, Failed) if (d := download_of(e))}
+        # Downloads not to grab (again) in this run: failed ones, then ones grabbed already.
+        no_grab = {d for e in (*history, *queue) if isinstance(e, Failed) if (d := download_of(e))}
         episodes: dict[str, set[Episode]] = {}
         for event in (*history, *queue):
             if isinstance(event, Grabbed) and event.download_id:
                 episodes.setdefault(event.download_id, set()).update(event.episodes)
-        produced: list[Event] = []
+        seen: set[Event] = set()
+        news: list[Event] = []
         for event, from_queue in [(e, False) for e in history] + [(e, True) for e in queue]:
             download_id = download_of(event)
             own = tuple(getattr(event, "episodes", ())) or tuple(
                 sorted(episodes.get(download_id or "", ()))
             )
             owner = self._owner(event, download_id, own, by_download, by_title)
-            kept: Event | None = None
+            fact = self._aim(event, owner) if isinstance(owner, Request) else event
+            if fact in seen or fact in self._previous:
+                seen.add(fact)
+                continue
             if isinstance(owner, Request):
+                seen.add(fact)
                 earlier = event.occurred_at is not None and (
                     event.occurred_at < owner.created_at - CLOCK_SKEW
                 )
-                if download_id in owner.downloads or not earlier:
-                    kept = self._for_owner(event, owner, download_id, own, failed)
+                if (download_id in owner.downloads or not earlier) and self._is_news(
+                    event, owner, download_id, own, no_grab
+                ):
+                    if isinstance(event, Grabbed):
+                        no_grab.add(download_id or "")
+                    news.append(fact)
             elif owner is _UNTRACKED and from_queue and isinstance(event, Grabbed):
                 media = event.media
-                if download_id not in failed and (media.tmdb_id or media.tvdb_id):
-                    kept = event
-            if kept is not None and kept not in produced:
-                produced.append(kept)
-        news = [event for event in produced if event not in self._previous]
-        self._previous = set(produced)
+                if download_id not in no_grab and (media.tmdb_id or media.tvdb_id):
+                    no_grab.add(download_id or "")
+                    seen.add(fact)
+                    news.append(fact)
+        self._previous = seen
         return news
 
     def _owner(
@@ -183,22 +194,22 @@ class Reconciler:
             return _ELSEWHERE
         return max(fitting, key=lambda request: request.id or 0)
 
-    def _for_owner(
+    def _is_news(
         self,
         event: Event,
         owner: Request,
         download_id: str | None,
         episodes: tuple[Episode, ...],
-        failed: set[str],
-    ) -> Event | None:
+        no_grab: set[str],
+    ) -> bool:
         known = owner.downloads.get(download_id or "")
         match event:
             case Grabbed():
-                if known is not None or download_id in failed:
-                    return None
+                if known is not None or download_id in no_grab:
+                    return False
             case Progressed():
                 if self.skip_progress or (known is not None and known.done):
-                    return None
+                    return False
                 sample = (event.progress, event.size_bytes, event.eta_seconds, event.status)
                 if known is not None and sample == (
                     known.progress,
@@ -206,36 +217,26 @@ class Reconciler:
                     known.eta_seconds,
                     known.status,
                 ):
-                    return None
+                    return False
             case DownloadFinished():
                 done = _episodes_reached(owner, episodes, S.DOWNLOAD_DONE)
                 if (known is not None and known.done) or (
                     done if done is not None else reached(owner, S.DOWNLOAD_DONE)
                 ):
-                    return None
+                    return False
             case Imported():
                 done = _episodes_reached(owner, event.episodes, S.IMPORTING)
                 if done if done is not None else reached(owner, S.IMPORTING):
-                    return None
+                    return False
             case NeedsAttention():
                 if owner.error == event.message:
-                    return None
+                    return False
             case Failed():
                 if owner.state is S.FAILED:
-                    return None
+                    return False
                 if event.occurred_at is not None and event.occurred_at < owner.state_changed_at:
-                    return self._aim(
-                        Noted(
-                            source=event.source,
-                            keys=event.keys,
-                            media=event.media,
-                            occurred_at=event.occurred_at,
-                            message=event.reason,
-                            step=S.FAILED,
-                        ),
-                        owner,
-                    )
-        return self._aim(event, owner)
+                    return False
+        return True
 
     @staticmethod
     def _aim(event: Event, owner: Request) -> Event:

@@ -79,7 +79,9 @@ async def _search(
             f"{title} is not configured: set TRACKER_{upper}_URL and TRACKER_{upper}_API_KEY "
             "to search again from here",
         )
-    downloads = tuple(request.downloads)
+    downloads = tuple(
+        dict.fromkeys([*request.downloads, *(k.value for k in keys if k.kind is KeyKind.DOWNLOAD)])
+    )
     health = tracker.health(name)
     try:
         if request.media_type is MediaType.TV:
