@@ -67,10 +67,12 @@ class SimulatedTorrent:
         """Advance to ``now`` if a refresh interval passed."""
         if now - self.refreshed < REFRESH_S and self.refreshed:
             return
-        elapsed, self.refreshed = now - (self.refreshed or now), now
-        if self.state == "stalledUP" or now - self.added < self.waiting:
+        flowing_since = max(self.refreshed or now, self.added + self.waiting)
+        self.refreshed = now
+        if self.state == "stalledUP" or now < self.added + self.waiting:
             self.speed = 0
             return
+        elapsed = now - flowing_since
         self.speed = int(self.size / self.seconds * random.uniform(0.7, 1.3))
         self.done_bytes = min(float(self.size), self.done_bytes + self.speed * elapsed)
         self.state = "downloading"

@@ -65,7 +65,7 @@ async def test_simulated_webui_answers_the_real_client_with_deltas(
     simulation, settings = simulated
     url = settings.url("qbittorrent")
     assert url is not None
-    torrent = simulation.add(SimulatedTorrent(HASH, "Demo.Film.mkv", 8 << 20, 1.0, waiting=0.3))
+    torrent = simulation.add(SimulatedTorrent(HASH, "Demo.Film.mkv", 8 << 20, 3.0, waiting=0.3))
     answers: list[MainData] = []
     async with QbittorrentClient(url) as client:
         assert (await client.version()).startswith("v4.")
