@@ -18,6 +18,7 @@ from status_tracker.web.app import create_app
 from tests.support import Running
 
 from .upstream import (
+    FakeRadarr,
     PosterServer,
     post,
     radarr_download,
@@ -307,6 +308,20 @@ def test_a_failure_shows_its_reason_and_why_retry_is_not_offered(app: Running, p
     expect(page.locator('[data-status="failed"]')).to_have_count(1)
     expect(page.locator("[data-retry-note]")).to_be_visible()
     expect(page.get_by_role("button", name="Search again")).to_have_count(0)
+
+
+def test_retry_button_sends_a_new_search_and_says_so(
+    start: Start, make_settings: Callable[..., Settings], page: Page
+) -> None:
+    with FakeRadarr() as radarr:
+        app = start(make_settings(radarr_url=radarr.url, radarr_api_key="k3y"))
+        seed(app, ("jellyseerr", seerr("MEDIA_FAILED", 7, "Arrival")))
+        page.goto(app.base_url + "/requests/1")
+        page.get_by_role("button", name="Search again").click()
+        page.wait_for_url(lambda url: url.endswith("/requests/1?retry=sent"), timeout=5000)
+        expect(page.locator("[data-notice]")).to_contain_text("A new search was sent.")
+        expect(page.locator("#request-detail [data-badge]")).to_have_text("Searching")
+        assert [body["name"] for _, body in radarr.commands] == ["MoviesSearch"]
 
 
 def test_hostile_titles_are_shown_as_text_and_never_run(app: Running, live: Page) -> None:

@@ -232,3 +232,70 @@ def shoko_matched(title: str) -> dict[str, Any]:
     body = copy.deepcopy(_SHOKO_MATCHED)
     body["arguments"][0]["RelativePath"] = f"shows/{_episode_file(title)}"
     return body
+
+
+class FakeRadarr:
+    """Just enough of Radarr's ``/api/v3`` for a retry: the library lookup by tmdb id and
+    ``POST /api/v3/command``; every other GET is an empty answer. ``commands`` records the
+    commands received (with the API key they carried)."""
+
+    MOVIE_ID = 31
+
+    def __init__(self) -> None:
+        self.commands: list[tuple[str | None, dict[str, Any]]] = []
+        self._httpd = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._httpd.daemon_threads = True
+        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+
+    @property
+    def url(self) -> str:
+        """``http://127.0.0.1:<port>``."""
+        host, port = self._httpd.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    def __enter__(self) -> FakeRadarr:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join(timeout=5)
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                logger.debug("fake radarr: %s", format % args)
+
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                if path == "/api/v3/movie" and query.startswith("tmdbId="):
+                    tmdb = int(query.split("=", 1)[1].split("&")[0])
+                    self._json([{"id": fake.MOVIE_ID, "title": "Film", "tmdbId": tmdb}])
+                elif path == "/api/v3/queue":
+                    self._json({"page": 1, "pageSize": 50, "totalRecords": 0, "records": []})
+                else:
+                    self._json([])
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                body = json.loads(self.rfile.read(length) or b"{}")
+                if self.path == "/api/v3/command":
+                    fake.commands.append((self.headers.get("X-Api-Key"), body))
+                    self._json(
+                        {"id": len(fake.commands), "name": body.get("name"), "status": "queued"}
+                    )
+                else:
+                    self._json({})
+
+            def _json(self, data: Any) -> None:
+                payload = json.dumps(data).encode()
+                self.send_response(HTTPStatus.OK)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+        return Handler

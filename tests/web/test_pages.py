@@ -21,6 +21,7 @@ from status_tracker.web.routes.posters import PosterCache, sniff
 from status_tracker.web.security import CSP
 from tests.browser.upstream import (
     POSTER,
+    FakeRadarr,
     PosterServer,
     radarr_grab,
     seed,
@@ -229,18 +230,21 @@ def test_failure_shows_its_reason_and_why_retry_is_not_offered(running: Running)
     assert 'action="/requests/1/retry"' not in html
 
 
-def test_retry_form_answers_303_and_refuses_cross_site_posts(running: Running) -> None:
+def test_retry_form_refuses_cross_site_posts(running: Running) -> None:
     seed(running, ("jellyseerr", seerr("MEDIA_FAILED", 7, "Arrival")))
     with running.client() as client:
-        sent = client.post("/requests/1/retry", follow_redirects=False)
         foreign = client.post(
             "/requests/1/retry", headers={"Origin": "http://evil.example"}, follow_redirects=False
         )
-        assert sent.status_code == 303
-        assert sent.headers["location"].startswith("/requests/1?retry=")
-        page = client.get(sent.headers["location"]).text
-    assert "data-notice" in page
+        sneaky = client.post(
+            "/requests/1/retry", headers={"Sec-Fetch-Site": "cross-site"}, follow_redirects=False
+        )
+        own = client.post(
+            "/requests/1/retry", headers={"Origin": running.base_url}, follow_redirects=False
+        )
     assert foreign.status_code == 403
+    assert sneaky.status_code == 403
+    assert own.status_code == 303
 
 
 # --- safety ----------------------------------------------------------------------------------
@@ -273,7 +277,7 @@ def test_every_response_carries_the_security_headers(running: Running) -> None:
     for response in responses:
         assert response.headers["content-security-policy"] == CSP, response.url
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["referrer-policy"] == "same-origin"
     assert "frame-ancestors 'none'" in CSP
     assert CSP.startswith("default-src 'self';")
     assert "unsafe" not in CSP
@@ -530,3 +534,35 @@ def test_the_detail_stream_sends_only_its_request(running: Running) -> None:
         frame = stream.next()
     assert frame["event"] == "request-2"
     assert "Ronin" in frame["data"]
+
+
+def test_retry_button_sends_a_new_search_through_radarr(
+    start: Start, make_settings: Callable[..., Settings]
+) -> None:
+    with FakeRadarr() as radarr:
+        running = start(make_settings(radarr_url=radarr.url, radarr_api_key="k3y"))
+        seed(running, ("jellyseerr", seerr("MEDIA_FAILED", 7, "Arrival")))
+        with running.client() as client:
+            before = client.get("/requests/1").text
+            sent = client.post("/requests/1/retry", follow_redirects=False)
+            after = client.get(sent.headers["location"]).text
+            state = client.get("/api/requests/1").json()["state"]
+    assert 'action="/requests/1/retry"' in before
+    assert "data-retry-note" not in before
+    assert sent.status_code == 303
+    assert sent.headers["location"] == "/requests/1?retry=sent"
+    assert radarr.commands == [("k3y", {"name": "MoviesSearch", "movieIds": [FakeRadarr.MOVIE_ID]})]
+    assert state == "searching"
+    assert "A new search was sent." in after
+
+
+def test_retry_without_radarr_says_what_to_configure(running: Running) -> None:
+    seed(running, ("jellyseerr", seerr("MEDIA_FAILED", 7, "Arrival")))
+    with running.client() as client:
+        page = client.get("/requests/1").text
+        sent = client.post("/requests/1/retry", follow_redirects=False)
+        missing = client.post("/requests/99/retry", follow_redirects=False)
+    assert "Radarr is not configured. Set TRACKER_RADARR_URL and TRACKER_RADARR_API_KEY" in page
+    assert 'action="/requests/1/retry"' not in page
+    assert sent.headers["location"] == "/requests/1?retry=unconfigured"
+    assert missing.status_code == 404

@@ -3,8 +3,10 @@
 The pages load only our own files: ``Content-Security-Policy: default-src 'self'`` with no
 inline scripts or styles, no framing (``frame-ancestors 'none'``), no MIME sniffing and
 no referrer sent to other sites (a "Watch now" link does not tell Jellyfin where it came
-from). Headers a route set itself are kept. FastAPI's ``/docs`` and ``/redoc`` load their
-viewer from a CDN with inline scripts, so they get every header except the CSP.
+from; ``same-origin`` rather than ``no-referrer``, which would make the browser send
+``Origin: null`` on our own forms, whose origin the retry form checks). Headers a route
+set itself are kept. FastAPI's ``/docs`` and ``/redoc`` load their viewer from a CDN with
+inline scripts, so they get every header except the CSP.
 
 Pure ASGI rather than ``BaseHTTPMiddleware``, so streamed responses (SSE) pass untouched.
 """
@@ -21,7 +23,7 @@ CSP = (
 HEADERS: tuple[tuple[str, str], ...] = (
     ("Content-Security-Policy", CSP),
     ("X-Content-Type-Options", "nosniff"),
-    ("Referrer-Policy", "no-referrer"),
+    ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
 API_VIEWERS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})

@@ -10,26 +10,22 @@ without ``user`` redirects to the same URL with the remembered user, so the URL 
 shows what is filtered. ``user=`` (empty, what "Everyone" and "Clear filters" send)
 forgets it.
 
-``POST /requests/{id}/retry`` is the no-JavaScript form for the JSON retry endpoint: it
-calls ``POST /api/requests/{id}/retry`` in-process and answers 303 to the detail page,
-which then says what happened.
+``POST /requests/{id}/retry`` is the no-JavaScript form for ``POST /api/requests/{id}/retry``
+(``routes.retry``): it runs the same code and answers 303 to the detail page, which then
+says what happened. Cross-site posts are refused.
 """
 
 from __future__ import annotations
 
 import logging
 import math
-import re
 import secrets
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
-import httpx
-from fastapi import APIRouter, Header, Query, Request
+from fastapi import APIRouter, Header, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.routing import APIRoute
 from fastapi.templating import Jinja2Templates
-from starlette.types import ASGIApp
 
 from status_tracker.config import Settings
 from status_tracker.core.states import RequestState, can_retry
@@ -38,6 +34,7 @@ from status_tracker.schema import request_json, timeline_json
 from status_tracker.storage import queries
 from status_tracker.web import presenters
 from status_tracker.web.deps import ReaderDep, TrackerDep
+from status_tracker.web.routes import retry as retry_api
 
 log = logging.getLogger(__name__)
 
@@ -54,20 +51,13 @@ LIVE_STATES_EXCLUDED = frozenset({"completed", "declined"})
 """Detail pages of these requests open no stream: nothing changes them any more."""
 RETRY_NOTICES = {
     "sent": "A new search was sent. This page updates as soon as something is found.",
-    "refused": "This request cannot be searched again in its current state.",
+    "refused": "Nothing was sent: this request cannot be searched again now, or Sonarr or "
+    "Radarr does not have it.",
     "unreachable": "Sonarr or Radarr could not be reached. Try again in a moment.",
     "unconfigured": "Sonarr or Radarr is not configured, so nothing was sent.",
-    "unavailable": "This version of Status Tracker cannot send a new search.",
     "error": "Something went wrong while sending the new search. Try again in a moment.",
 }
-_RETRY_OUTCOMES = {
-    202: "sent",
-    200: "sent",
-    409: "refused",
-    502: "unreachable",
-    503: "unconfigured",
-}
-_RETRY_PATH = re.compile(r"^/api/requests/\{[^}/]+\}/retry$")
+_RETRY_OUTCOMES = {409: "refused", 502: "unreachable", 503: "unconfigured"}
 
 
 # --- filters and the remembered user -------------------------------------------------------
@@ -255,7 +245,7 @@ def detail(
         return not_found(request, f"There is no request #{request_id}.")
     r = request_json(found)
     timeline = [timeline_json(e) for e in queries.timeline(connection, request_id)]
-    offered, reason = retry_offer(request.app, tracker.settings, r)
+    offered, reason = retry_offer(tracker.settings, r)
     context: dict[str, Any] = {
         "filters": page_filters(None, None, None, None),
         "users": [],
@@ -288,18 +278,7 @@ def not_found(request: Request, message: str) -> Response:
 # --- retry -----------------------------------------------------------------------------------
 
 
-def retry_route_exists(app: ASGIApp) -> bool:
-    """True when the app serves ``POST /api/requests/{id}/retry``."""
-    routes = getattr(app, "routes", [])
-    return any(
-        isinstance(route, APIRoute)
-        and _RETRY_PATH.match(route.path) is not None
-        and "POST" in (route.methods or ())
-        for route in routes
-    )
-
-
-def retry_offer(app: ASGIApp, settings: Settings, r: dict[str, Any]) -> tuple[bool, str | None]:
+def retry_offer(settings: Settings, r: dict[str, Any]) -> tuple[bool, str | None]:
     """(show the Retry button, or else why not) for a failed or stalled request.
 
     Requests that are fine get neither a button nor a message.
@@ -308,9 +287,7 @@ def retry_offer(app: ASGIApp, settings: Settings, r: dict[str, Any]) -> tuple[bo
     stalled = r.get("error") and can_retry(state) and state is not RequestState.DECLINED
     if state is not RequestState.FAILED and not stalled:
         return False, None
-    if not retry_route_exists(app):
-        return False, "this version of Status Tracker cannot send a new search yet."
-    service = "radarr" if r.get("media_type") == "movie" else "sonarr"
+    service = "sonarr" if r.get("media_type") == "tv" else "radarr"
     if not settings.url(service) or not getattr(settings, f"{service}_api_key", None):
         name = service.upper()
         return False, (
@@ -330,23 +307,19 @@ def _same_origin(request: Request, origin: str | None) -> bool:
 async def retry_form(
     request_id: int,
     request: Request,
+    tracker: TrackerDep,
     origin: Annotated[str | None, Header()] = None,
 ) -> Response:
-    """Send a new search through the JSON endpoint, then show the detail page (303)."""
+    """Send a new search through the JSON endpoint's logic, then show the detail page (303)."""
     if not _same_origin(request, origin):
         return Response("cross-site form refused", status_code=403, media_type="text/plain")
-    outcome = "unavailable"
-    if retry_route_exists(request.app):
-        try:
-            async with httpx.AsyncClient(
-                transport=httpx.ASGITransport(app=request.app), base_url="http://tracker.local"
-            ) as client:
-                answer = await client.post(f"/api/requests/{request_id}/retry")
-        except Exception:
-            log.exception("retry of request %d failed", request_id)
-            outcome = "error"
-        else:
-            if answer.status_code == 404:
-                return not_found(request, f"There is no request #{request_id}.")
-            outcome = _RETRY_OUTCOMES.get(answer.status_code, "error")
+    try:
+        await retry_api.retry(request_id, tracker)
+    except HTTPException as exc:
+        if exc.status_code == 404:
+            return not_found(request, f"There is no request #{request_id}.")
+        outcome = _RETRY_OUTCOMES.get(exc.status_code, "error")
+        log.info("retry of request %d from the page: %s", request_id, exc.detail)
+    else:
+        outcome = "sent"
     return RedirectResponse(f"/requests/{request_id}?retry={outcome}", status_code=303)
