@@ -353,7 +353,13 @@ def _available(request: Request, event: ev.MadeAvailable) -> _Change:
 
 
 def _watched(request: Request, event: ev.Watched) -> _Change:
-    return _Change({}, S.COMPLETED, f"Watched{_who(event.user)}", {})
+    """Only the requester watching it finishes a request; anyone else is just noted."""
+    by_requester = (
+        event.user is None
+        or request.requested_by is None
+        or event.user.casefold() == request.requested_by.casefold()
+    )
+    return _Change({}, S.COMPLETED if by_requester else None, f"Watched{_who(event.user)}", {})
 
 
 def _attention(request: Request, event: ev.NeedsAttention) -> _Change:
