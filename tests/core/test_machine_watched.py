@@ -8,14 +8,14 @@ import pytest
 
 from status_tracker.core import events as ev
 from status_tracker.core.machine import apply
-from status_tracker.core.model import MediaInfo, MediaType
+from status_tracker.core.model import MediaInfo, MediaType, Request
 from status_tracker.core.states import RequestState
 
 NOW = datetime(2026, 11, 1, 12, tzinfo=UTC)
 MOVIE = MediaInfo(media_type=MediaType.MOVIE, title="Heat", year=1995)
 
 
-def available(requested_by: str | None):  # type: ignore[no-untyped-def]
+def available(requested_by: str | None) -> Request:
     request = apply(
         None, ev.Requested(source="jellyseerr", media=MOVIE, requested_by=requested_by), NOW
     ).request
