@@ -11,7 +11,7 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from status_tracker.config import Settings
-from status_tracker.demo import anime, qbittorrent, stories, story_download
+from status_tracker.demo import anime, arr, qbittorrent, stories, story_download
 from status_tracker.demo.simulator import Simulator, Story
 from status_tracker.web.app import create_app
 
@@ -22,6 +22,8 @@ STORIES: tuple[Story, ...] = (
     stories.failed,
     anime.anime,
     story_download.movie_download,
+    arr.season_pack,
+    arr.radarr_film,
 )
 
 

@@ -38,11 +38,13 @@ JELLYSEERR_MOVIE: dict[str, Any] = json.loads(
 
 
 def jellyseerr_movie(
-    notification: str, *, request_id: int, tmdb_id: int, user: str
+    notification: str, *, request_id: int, tmdb_id: int, user: str, subject: str | None = None
 ) -> dict[str, Any]:
     """A recorded Jellyseerr movie webhook (default template) about another request and film."""
     body: dict[str, Any] = copy.deepcopy(JELLYSEERR_MOVIE)
     body["notification_type"] = notification
     body["media"]["tmdbId"] = str(tmdb_id)
     body["request"].update(request_id=str(request_id), requestedBy_username=user)
+    if subject is not None:
+        body["subject"] = subject
     return body

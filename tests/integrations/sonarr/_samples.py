@@ -76,6 +76,7 @@ def jellyseerr_tv(
     tvdb_id: int | None,
     user: str,
     seasons: str = "1, 2",
+    subject: str | None = None,
 ) -> dict[str, Any]:
     """A recorded Jellyseerr TV webhook (default template) about another request and series."""
     body: dict[str, Any] = copy.deepcopy(JELLYSEERR_TV)
@@ -85,6 +86,8 @@ def jellyseerr_tv(
     )
     body["request"].update(request_id=str(request_id), requestedBy_username=user)
     body["extra"] = [{"name": "Requested Seasons", "value": seasons}]
+    if subject is not None:
+        body["subject"] = subject
     return body
 
 
