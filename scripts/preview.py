@@ -1,11 +1,13 @@
 #!/usr/bin/env python3
-"""Render the page templates with sample data and screenshot them with Debian's chromium.
+"""Render the page templates with sample data (no server) and screenshot them.
 
-    .venv/bin/python scripts/preview.py [--out build/preview] [--shots docs/screenshots]
+    .venv/bin/python scripts/preview.py [--out build/preview] [--shots build/preview/shots]
 
-The static site lands in ``--out`` (open it through ``--serve`` to click around); PNGs at
-375 px (phone) and 1280 px (desktop) wide land in ``--shots``. Needs ``apt-get install
-chromium`` and the ``playwright`` Python package; no browser download.
+For work on the templates: every state at once (progress, episodes, errors, posters)
+without running anything. The static site lands in ``--out`` (open it through ``--serve``
+to click around); PNGs at 375 px (phone) and 1280 px (desktop) wide land in ``--shots``.
+The README's pictures come from the real app instead: ``scripts/screenshots``. Needs
+``apt-get install chromium`` and the ``playwright`` Python package; no browser download.
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import logging
-import os
 import shutil
 import sys
 import threading
@@ -24,22 +25,11 @@ from playwright.sync_api import Page, sync_playwright
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests" / "browser"))
 
-import sample_site  # noqa: E402  (lives with the browser tests, which use the same pages)
+import sample_site  # noqa: E402  (lives with the browser tests)
+from chromium import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 logger = logging.getLogger("preview")
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 PAGES = {
     "dashboard": "/",
     "detail-downloading": "/requests/1",
@@ -63,13 +53,14 @@ IMAGES_SETTLED = """async () => {
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=ROOT / "build" / "preview")
-    parser.add_argument("--shots", type=Path, default=ROOT / "docs" / "screenshots")
+    parser.add_argument("--shots", type=Path, default=ROOT / "build" / "preview" / "shots")
     parser.add_argument("--serve", action="store_true", help="keep serving after the shots")
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
 
     if args.out.exists():
         shutil.rmtree(args.out)
+    args.shots = args.shots.resolve()
     sample_site.render_site(args.out)
     args.shots.mkdir(parents=True, exist_ok=True)
     with sample_site.SiteServer(args.out) as server:

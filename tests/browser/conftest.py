@@ -12,7 +12,6 @@ local image server standing in for TMDB.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -20,20 +19,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, BrowserType, Playwright, sync_playwright
 
+from .chromium import CHROMIUM, CHROMIUM_ARGS
 from .upstream import PosterServer
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
 
 
 @pytest.fixture(scope="session")

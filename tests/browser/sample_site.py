@@ -3,7 +3,9 @@
 ``render_site`` renders the dashboard, history, detail pages and the first-run page from
 realistic Request dicts (CONTRACT §4 shapes) into a folder with our static assets.
 ``SiteServer`` serves that folder on 127.0.0.1 with the production CSP header, plus a small
-``/ui/sse`` stream whose events the caller publishes, so the htmx SSE wiring runs for real.
+``/ui/sse`` stream whose events the caller publishes. Used by ``scripts/preview.py`` to look
+at every state of the templates without running the service; the browser tests use the
+real app.
 """
 
 from __future__ import annotations
@@ -23,11 +25,10 @@ from urllib.parse import urlsplit
 import jinja2
 
 from status_tracker.core.states import LABELS, RequestState
-from status_tracker.web import presenters
+from status_tracker.web import presenters, security
 
 logger = logging.getLogger(__name__)
 
-CSP = "default-src 'self'"
 USERS = ["alice", "bob", "carol", "dave"]
 BASE_URL = "http://tracker.lan:8000"
 JELLYFIN = (
@@ -578,7 +579,7 @@ def _make_handler(root: Path, hub: SseHub, stop: threading.Event) -> type[BaseHT
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
-            self.send_header("Content-Security-Policy", CSP)
+            self.send_header("Content-Security-Policy", security.CSP)
             self.send_header("Cache-Control", "no-store")
             self.end_headers()
             self.wfile.write(body)

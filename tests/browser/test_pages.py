@@ -7,6 +7,8 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -17,6 +19,7 @@ from status_tracker.config import Settings
 from status_tracker.web.app import create_app
 from tests.support import Running
 
+from . import shots
 from .upstream import (
     FakeRadarr,
     PosterServer,
@@ -414,3 +417,37 @@ def test_after_a_restart_the_page_shows_reconnecting_then_catches_up(
     expect(card.locator("[data-badge]")).to_have_text("Found", timeout=15_000)
     expect(card).to_contain_text("Remux-2160p")
     expect(status).to_have_text("Live")
+
+
+def test_the_screenshot_script_writes_phone_and_desktop_pictures(
+    app: Running, browser: Browser, tmp_path: Path
+) -> None:
+    seed(
+        app,
+        ("jellyseerr", seerr("MEDIA_PENDING", 1, "Heat")),
+        ("jellyseerr", seerr("MEDIA_FAILED", 2, "Arrival")),
+    )
+    pages = shots.detail_pages(ids_and_states(app), [])
+    assert pages == {"detail-failed": "/requests/2"}
+    written = shots.shoot(browser, app.base_url, tmp_path, {"dashboard": "/", **pages})
+    widths = {path.name: png_width(path) for path in written}
+    assert widths == {
+        "dashboard-phone.png": 375,
+        "dashboard-phone-dark.png": 375,
+        "detail-failed-phone.png": 375,
+        "dashboard-desktop.png": 1280,
+        "dashboard-desktop-dark.png": 1280,
+        "detail-failed-desktop.png": 1280,
+    }
+
+
+def ids_and_states(running: Running) -> list[dict[str, Any]]:
+    with running.client() as client:
+        items: list[dict[str, Any]] = client.get("/api/requests").json()["items"]
+    return items
+
+
+def png_width(path: Path) -> int:
+    header = path.read_bytes()[:24]
+    assert header[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(header[16:20], "big")
