@@ -236,6 +236,21 @@ async def test_torrent_deleted_before_import_is_a_visible_problem(tracker: Track
     assert poller.submitted == 2  # the sample, then the problem once
 
 
+async def test_torrent_removed_after_it_finished_is_no_problem(tracker: Tracker) -> None:
+    web = ScriptedWebUI([FULL, {"rid": 2, "torrents_removed": [FILM]}])
+    await grabbed_movie(tracker, FILM)
+    async with poller_for(web) as poller:
+        assert await poller.wanted(tracker)
+        await poller.poll(tracker)  # done: sample and finished
+        await poller.poll(tracker)  # Radarr removed it before the writer caught up
+        request = await request_where(
+            tracker, lambda r: r.state is RequestState.DOWNLOAD_DONE, "download_done"
+        )
+
+    assert poller.submitted == 1
+    assert request.error is None
+
+
 async def test_hybrid_torrent_grabbed_by_v1_hash_is_one_finished_download(
     tracker: Tracker,
 ) -> None:

@@ -195,6 +195,8 @@ class QbittorrentPoller:
         return batch
 
     def _missing(self, hashed: str, live: Live, now: float) -> list[Event]:
+        if hashed in self._finished:
+            return []  # removed after it finished (Sonarr/Radarr clean up after importing)
         if hashed in self._seen:
             self._seen.discard(hashed)
             self._last.pop(hashed, None)
