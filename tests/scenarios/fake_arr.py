@@ -4,7 +4,8 @@ Tests fill ``queue``, ``history``, ``series``, ``episodes`` and ``movies`` with 
 copied from the recorded fixtures (``tests/integrations/{sonarr,radarr}/fixtures/api``)
 and read back what the tracker asked: ``commands`` (bodies POSTed to
 ``/api/v3/command``), ``deleted`` (queue ids removed) and ``seen`` (every path).
-``refuse_key`` makes every call answer 401, as with a wrong API key.
+``refuse_key`` makes every call answer 401, as with a wrong API key; paths in
+``reject`` answer 400.
 """
 
 from __future__ import annotations
@@ -45,6 +46,8 @@ class FakeArr:
     deleted: list[int] = field(default_factory=list)
     seen: list[str] = field(default_factory=list)
     refuse_key: bool = False
+    reject: set[str] = field(default_factory=set)
+    """Paths answered 400, as the apps answer a call they cannot carry out."""
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1001))
 
     def calls(self, path: str) -> int:
@@ -57,6 +60,8 @@ class FakeArr:
         self.seen.append(path)
         if self.refuse_key or request.headers.get("X-Api-Key") != KEY:
             return JSONResponse({"error": "Unauthorized"}, status_code=401)
+        if path in self.reject:
+            return JSONResponse([{"errorMessage": "Invalid request"}], status_code=400)
         query = request.query_params
         if request.method == "GET" and path == "/api/v3/queue":
             return JSONResponse(self._page(int(query["page"]), int(query["pageSize"])))

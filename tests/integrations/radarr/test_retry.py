@@ -183,3 +183,14 @@ def test_radarr_refusing_the_api_key_is_502(tracked: Hooks, radarr: Served) -> N
     assert response.status_code == 502
     assert response.json()["detail"].startswith("Radarr refused the API key")
     assert tracked.health("radarr")["status"] == "auth_failed"
+
+
+def test_radarr_rejecting_the_search_is_502(tracked: Hooks, radarr: Served) -> None:
+    request = failed_request(tracked)
+    radarr.fake.reject.add("/api/v3/command")
+
+    response = tracked.client.post(f"/api/requests/{request['id']}/retry")
+
+    assert response.status_code == 502
+    assert response.json()["detail"].startswith("Radarr gave an answer we cannot read")
+    assert tracked.only()["state"] == "failed"

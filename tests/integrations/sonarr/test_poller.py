@@ -251,3 +251,30 @@ def test_outage_is_logged_once_and_the_loop_recovers(
     lines = [r.getMessage() for r in caplog.records if r.name == "status_tracker.runtime.health"]
     assert len([line for line in lines if "auth failed" in line]) == 1
     assert lines[-1] == "sonarr: recovered"
+
+
+def test_a_series_sonarr_adds_later_is_counted_once_it_is_there(
+    tracked: Hooks, sonarr: Served
+) -> None:
+    series = sonarr.fake.series
+    sonarr.fake.series = []
+    approve(tracked)
+    wait_for(lambda: sonarr.fake.calls("/api/v3/series") >= 2, "two lookups")
+    assert tracked.only()["episodes"]["total"] == 0
+
+    sonarr.fake.series = series
+
+    wait_for(lambda: tracked.only()["episodes"]["total"] == 16, "the episode count")
+
+
+def test_an_unreadable_episode_list_is_skipped_and_polling_goes_on(
+    tracked: Hooks, sonarr: Served
+) -> None:
+    sonarr.fake.reject.add("/api/v3/episode")
+    approve(tracked)
+    wait_for(lambda: sonarr.fake.calls("/api/v3/episode") >= 2, "two tries")
+
+    assert tracked.health("sonarr")["status"] == "ok"
+    assert tracked.only()["episodes"]["total"] == 0
+    sonarr.fake.reject.clear()
+    wait_for(lambda: tracked.only()["episodes"]["total"] == 16, "the episode count")
