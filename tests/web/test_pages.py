@@ -82,6 +82,9 @@ def test_dashboard_shows_what_the_webhooks_said_newest_first(running: Running) -
         response = client.get("/")
     html = response.text
     assert response.headers["content-type"].startswith("text/html")
+    assert re.fullmatch(
+        r'page;dur=\d+\.\d\d;desc="read and render"', response.headers["server-timing"]
+    )
     assert card_ids(html) == [2, 1]
     assert "data-empty-install" not in html
     ronin = html[html.index('id="request-2"') : html.index('id="request-1"')]

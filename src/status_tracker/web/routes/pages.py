@@ -20,6 +20,7 @@ from __future__ import annotations
 import logging
 import math
 import secrets
+import time
 from typing import Annotated, Any
 from urllib.parse import urlsplit
 
@@ -41,7 +42,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=False)
 templates = Jinja2Templates(env=presenters.environment())
 
-DASHBOARD_LIMIT = 500
+DASHBOARD_LIMIT = 100
 """Cards on the dashboard at most (most recently updated first); filters narrow the list."""
 HISTORY_PAGE_SIZE = 20
 USER_COOKIE = "user"
@@ -130,6 +131,13 @@ def stream_position(request: Request, tracker: Tracker) -> str:
     return f"{run_token(request.app)}-{tracker.bus.last_id}"
 
 
+def _timed(response: Response, started: float) -> Response:
+    """Add ``Server-Timing: page;dur=<ms>`` (reading the database and rendering)."""
+    elapsed = (time.perf_counter() - started) * 1000
+    response.headers["Server-Timing"] = f'page;dur={elapsed:.2f};desc="read and render"'
+    return response
+
+
 def _base_url(settings: Settings, request: Request) -> str:
     return str(settings.public_url or request.base_url).rstrip("/")
 
@@ -148,6 +156,7 @@ def dashboard(
     q: str | None = None,
 ) -> Response:
     """Active requests, most recently updated first, updated live over ``/ui/sse``."""
+    started = time.perf_counter()
     filters = page_filters(user, state, media_type, q)
     redirect = _remembered_redirect(request, "/", filters)
     if redirect is not None:
@@ -179,7 +188,7 @@ def dashboard(
         },
     )
     _remember(request, response, filters["user"])
-    return response
+    return _timed(response, started)
 
 
 @router.get("/history", response_class=HTMLResponse)
@@ -194,6 +203,7 @@ def history(
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
 ) -> Response:
     """Completed, declined and long-failed requests, newest first, ``HISTORY_PAGE_SIZE`` a page."""
+    started = time.perf_counter()
     filters = page_filters(user, state, media_type, q)
     redirect = _remembered_redirect(request, "/history", filters, page)
     if redirect is not None:
@@ -226,7 +236,7 @@ def history(
         },
     )
     _remember(request, response, filters["user"])
-    return response
+    return _timed(response, started)
 
 
 @router.get("/requests/{request_id}", response_class=HTMLResponse)
@@ -239,6 +249,7 @@ def detail(
     hx_request: Annotated[str | None, Header()] = None,
 ) -> Response:
     """One request: its steps, its timeline, and Retry when it failed or stalled."""
+    started = time.perf_counter()
     after = stream_position(request, tracker)
     found = queries.get_request(connection, request_id)
     if found is None:
@@ -262,7 +273,7 @@ def detail(
     name = "_request_detail.html" if hx_request == "true" else "request.html"
     response = templates.TemplateResponse(request, name, context)
     response.headers["Vary"] = "HX-Request"
-    return response
+    return _timed(response, started)
 
 
 def not_found(request: Request, message: str) -> Response:
