@@ -272,14 +272,11 @@ def _progressed(request: Request, event: ev.Progressed) -> _Change:
     episodes = _episodes_of(request, event.download_id)
     if episodes:
         fields["episodes"] = _advance_episodes(request, episodes, S.DOWNLOADING)
-    previous_problem = known.status if known else None
     message: str | None = "Downloading" if first else None
     if event.problem and event.problem != request.error:
         fields["error"] = event.problem
-        message = event.problem
-    elif event.problem:
-        message = None
-    elif request.error and previous_problem != event.status:
+        message = message or event.problem
+    elif not event.problem and request.error:
         fields["error"] = None
     return _Change(fields, S.DOWNLOADING, message, {"download_id": event.download_id})
 

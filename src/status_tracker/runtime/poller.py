@@ -62,6 +62,7 @@ async def run_poller(
         try:
             while True:
                 delay = idle_check
+                wake.clear()
                 try:
                     if await source.wanted(host):
                         await source.poll(host)
@@ -84,7 +85,6 @@ async def run_poller(
                     health.failed("unreachable", f"{type(exc).__name__}: {exc}")
                     failures += 1
                     delay = _backoff(failures, max_backoff)
-                wake.clear()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(wake.wait(), timeout=delay)
         finally:
