@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from status_tracker.integrations._arr import RetryPolicy
+from status_tracker.integrations._arr_api import RetryPolicy
 from status_tracker.integrations.errors import AuthFailed, BadPayload, Unreachable
 from status_tracker.integrations.sonarr.client import EpisodeCount, SonarrClient
 

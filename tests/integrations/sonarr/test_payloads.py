@@ -6,13 +6,12 @@ import pytest
 
 from status_tracker.integrations._arr import (
     Ignored,
-    QueueStage,
     StatusMessage,
     Test,
-    parse_timespan,
     protocol_of,
     status_messages_text,
 )
+from status_tracker.integrations._arr_api import QueueStage, parse_timespan
 from status_tracker.integrations.sonarr.payloads import (
     Download,
     Grab,

@@ -14,14 +14,14 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from status_tracker.integrations._arr import (
+from status_tracker.integrations._arr import validate_list
+from status_tracker.integrations._arr_api import (
     ArrClient,
     Command,
     RetryPolicy,
     SearchSent,
     oldest_first,
     utc_query_time,
-    validate_list,
 )
 from status_tracker.integrations.radarr.payloads import HistoryRecord, LibraryMovie, QueueRecord
 

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 
 from status_tracker.config import Settings
 from status_tracker.core.model import MediaType, Request
-from status_tracker.integrations._arr import RetryPolicy
+from status_tracker.integrations._arr_api import RetryPolicy
 from status_tracker.integrations._arr_reconcile import CLOCK_SKEW, Reconciler
 from status_tracker.integrations.base import Host, TranslateContext
 from status_tracker.integrations.radarr.client import RadarrClient

@@ -26,13 +26,12 @@ from status_tracker.core.ids import canonical_path, info_hash, to_int, to_text
 from status_tracker.core.model import Key, KeyKind, MediaInfo, MediaType
 from status_tracker.integrations._arr import (
     DownloadInfo,
-    HistoryEvent,
-    QueueStage,
     Release,
     poster_of,
     protocol_of,
     status_messages_text,
 )
+from status_tracker.integrations._arr_api import HistoryEvent, QueueStage
 from status_tracker.integrations.base import TranslateContext
 from status_tracker.integrations.errors import BadPayload
 from status_tracker.integrations.radarr import payloads as wire

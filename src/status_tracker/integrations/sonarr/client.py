@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from status_tracker.integrations._arr import (
+from status_tracker.integrations._arr import validate_list
+from status_tracker.integrations._arr_api import (
     ArrClient,
     Command,
     RetryPolicy,
     SearchSent,
     oldest_first,
     utc_query_time,
-    validate_list,
 )
 from status_tracker.integrations.sonarr.payloads import (
     HistoryRecord,

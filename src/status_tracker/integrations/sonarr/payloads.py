@@ -21,13 +21,11 @@ from status_tracker.integrations._arr import (
     DownloadInfo,
     Envelope,
     EventType,
-    HistoryRecordBase,
     Ignored,
     Image,
     Language,
     Loose,
     MediaFile,
-    QueueRecordBase,
     Release,
     StatusMessage,
     Test,
@@ -35,6 +33,7 @@ from status_tracker.integrations._arr import (
     known_event,
     validate,
 )
+from status_tracker.integrations._arr_api import HistoryRecordBase, QueueRecordBase
 
 
 class Series(ArrModel):

@@ -28,7 +28,7 @@ from status_tracker.config import Settings
 from status_tracker.core.events import Event
 from status_tracker.core.model import Key, KeyKind, MediaType, Request
 from status_tracker.core.states import RequestState
-from status_tracker.integrations._arr import RetryPolicy
+from status_tracker.integrations._arr_api import RetryPolicy
 from status_tracker.integrations._arr_reconcile import CLOCK_SKEW, Reconciler, reached
 from status_tracker.integrations.base import Host, TranslateContext
 from status_tracker.integrations.errors import BadPayload

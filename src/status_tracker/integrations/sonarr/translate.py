@@ -26,14 +26,13 @@ from status_tracker.core.ids import canonical_path, info_hash, to_int, to_text
 from status_tracker.core.model import Episode, Key, KeyKind, MediaInfo, MediaType
 from status_tracker.integrations._arr import (
     DownloadInfo,
-    HistoryEvent,
     MediaFile,
-    QueueStage,
     Release,
     poster_of,
     protocol_of,
     status_messages_text,
 )
+from status_tracker.integrations._arr_api import HistoryEvent, QueueStage
 from status_tracker.integrations.base import TranslateContext
 from status_tracker.integrations.errors import BadPayload
 from status_tracker.integrations.sonarr import payloads as wire

@@ -28,7 +28,7 @@ from fastapi.responses import JSONResponse
 from status_tracker.core.events import RetryRequested
 from status_tracker.core.model import Key, KeyKind, MediaType, Request
 from status_tracker.core.states import LABELS, can_retry
-from status_tracker.integrations._arr import RetryPolicy, SearchSent
+from status_tracker.integrations._arr_api import RetryPolicy, SearchSent
 from status_tracker.integrations.errors import AuthFailed, BadPayload, Unreachable
 from status_tracker.integrations.radarr.client import RadarrClient
 from status_tracker.integrations.sonarr.client import SonarrClient
