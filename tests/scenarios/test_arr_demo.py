@@ -107,15 +107,15 @@ async def play(running: Running, story: Callable[..., Any], round_no: int, posts
 
 
 @pytest.mark.parametrize("round_no", [0, 4])
-async def test_the_season_pack_story_ends_with_every_episode_in_the_library(
+async def test_the_season_pack_story_ends_with_every_episode_ready(
     start: Callable[..., Running], round_no: int
 ) -> None:
-    hooks = await play(start(), arr.season_pack, round_no, posts=12)
+    hooks = await play(start(), arr.season_pack, round_no, posts=13)
 
     request = hooks.only()
     assert (request["title"], request["requested_by"]) == ("Severance", "bob")
-    assert request["state"] == "importing"
-    assert request["episodes"] == {"total": 9, "downloaded": 9, "imported": 9, "available": 0}
+    assert request["state"] == "available"
+    assert request["episodes"]["total"] == request["episodes"]["imported"] == 9
     messages = hooks.messages(request["id"])
     assert "Found 9 episodes of season 1 (WEBDL-2160p)" in messages
     assert messages.count("Adding to the library") == 1
@@ -123,16 +123,17 @@ async def test_the_season_pack_story_ends_with_every_episode_in_the_library(
     hooks.close()
 
 
-async def test_the_film_story_ends_in_the_library(start: Callable[..., Running]) -> None:
-    hooks = await play(start(), arr.radarr_film, 2, posts=4)
+async def test_the_film_story_ends_ready_to_watch(start: Callable[..., Running]) -> None:
+    hooks = await play(start(), arr.radarr_film, 2, posts=5)
 
     request = hooks.only()
     assert (request["title"], request["requested_by"]) == ("Dune: Part Two", "carol")
-    assert request["state"] == "importing"
+    assert request["state"] == "available"
     assert sorted(hooks.messages(request["id"])) == [
         "Added to the library (Remux-2160p)",
         "Approved — looking for a release",
         "Found (Remux-2160p)",
+        "Ready to watch",
         "Requested by carol",
     ]
     hooks.close()

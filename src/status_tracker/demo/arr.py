@@ -7,8 +7,9 @@ ImportComplete (``eventType: "Download"`` with ``episodeFiles``) and Radarr's
 ``Download``. Every round gets its own ids, so the dashboard keeps changing.
 
 - ``season_pack``: a series requested in Jellyseerr, one season found as a pack,
-  one ``Download`` per file with the same download id, then ImportComplete.
-- ``radarr_movie``: a film requested and approved, found by Radarr, imported.
+  one ``Download`` per file with the same download id, then ImportComplete, and
+  Jellyseerr saying it is available.
+- ``radarr_film``: a film requested and approved, found by Radarr, imported, available.
 """
 
 from __future__ import annotations
@@ -328,7 +329,7 @@ PACK_TITLES = [
 
 
 async def season_pack(poster: Poster, round_no: int, *, pause: float = 2.0) -> None:
-    """A season requested in Jellyseerr and imported from one season pack."""
+    """A season requested in Jellyseerr, imported from one season pack, then available."""
     shift = round_no * 1000
     request: dict[str, Any] = {
         "title": "Severance",
@@ -380,10 +381,12 @@ async def season_pack(poster: Poster, round_no: int, *, pause: float = 2.0) -> N
         series, episodes, files, download_id=download_id, release_title=release, size=size
     )
     await poster.post("sonarr", complete)
+    await asyncio.sleep(pause * 3)
+    await poster.post("jellyseerr", jellyseerr("MEDIA_AVAILABLE", **request))
 
 
 async def radarr_film(poster: Poster, round_no: int, *, pause: float = 2.0) -> None:
-    """A film requested, approved, found by Radarr and imported."""
+    """A film requested, approved, found by Radarr, imported, then available."""
     request: dict[str, Any] = {
         "title": "Dune: Part Two",
         "year": 2024,
@@ -416,3 +419,5 @@ async def radarr_film(poster: Poster, round_no: int, *, pause: float = 2.0) -> N
         movie, download_id=download_id, release_title=release, quality="Remux-2160p", size=size
     )
     await poster.post("radarr", download)
+    await asyncio.sleep(pause * 3)
+    await poster.post("jellyseerr", jellyseerr("MEDIA_AVAILABLE", **request))
