@@ -250,6 +250,26 @@ def test_retry_form_refuses_cross_site_posts(running: Running) -> None:
     assert own.status_code == 303
 
 
+def test_retry_form_accepts_its_own_pages_behind_a_proxy(
+    start: Start, make_settings: Callable[..., Settings]
+) -> None:
+    running = start(make_settings(public_url="https://tracker.example.org"))
+    seed(running, ("jellyseerr", seerr("MEDIA_FAILED", 7, "Arrival")))
+    with running.client() as client:
+        public = client.post(
+            "/requests/1/retry",
+            headers={"Origin": "https://tracker.example.org"},
+            follow_redirects=False,
+        )
+        forwarded = client.post(
+            "/requests/1/retry",
+            headers={"Origin": "https://media.lan", "X-Forwarded-Host": "media.lan"},
+            follow_redirects=False,
+        )
+    assert public.status_code == 303
+    assert forwarded.status_code == 303
+
+
 # --- safety ----------------------------------------------------------------------------------
 
 HOSTILE = '<script>alert(1)</script> "onerror=alert(2) x'

@@ -308,10 +308,14 @@ def retry_offer(settings: Settings, r: dict[str, Any]) -> tuple[bool, str | None
     return True, None
 
 
-def _same_origin(request: Request, origin: str | None) -> bool:
+def _same_origin(request: Request, settings: Settings, origin: str | None) -> bool:
+    """Whether a form post comes from our own pages (behind a proxy too)."""
     if not origin:
         return request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
-    return urlsplit(origin).netloc == request.headers.get("host", "")
+    ours = {request.headers.get("host"), request.headers.get("x-forwarded-host")}
+    if settings.public_url is not None:
+        ours.add(urlsplit(str(settings.public_url)).netloc)
+    return urlsplit(origin).netloc in ours - {None, ""}
 
 
 @router.post("/requests/{request_id}/retry")
@@ -322,7 +326,7 @@ async def retry_form(
     origin: Annotated[str | None, Header()] = None,
 ) -> Response:
     """Send a new search through the JSON endpoint's logic, then show the detail page (303)."""
-    if not _same_origin(request, origin):
+    if not _same_origin(request, tracker.settings, origin):
         return Response("cross-site form refused", status_code=403, media_type="text/plain")
     try:
         await retry_api.retry(request_id, tracker)
