@@ -12,9 +12,10 @@ Catching up: the page passes ``after=`` (the bus position when it was rendered);
 reconnecting browser sends ``Last-Event-ID``. Both read ``<run>-<event id>``, where the run
 token is new each time the server starts (event ids restart too). Changes after that
 position are replayed from the bus's memory, or ``reload`` is sent when they are gone or
-the position is from another run. Replayed changes are not
-known to be on the page yet, so a matching one comes as ``new-request`` (the page drops
-the older copy of that card).
+the position is from another run. A dashboard stream starts from the cards the page shows
+(the same query as the page); replayed changes, and those committed while that query ran,
+may or may not be on the page yet, so a matching one comes as ``new-request`` (the page
+drops an older copy of that card) and one that no longer matches is removed.
 
 Each change is rendered once, whatever the number of open pages: ``Fragments`` keeps the
 encoded frames by event id and every stream writes the same bytes.
@@ -165,7 +166,7 @@ class DashboardView:
         request_id = change.request.id
         assert request_id is not None
         for gone in change.extra.get("removed", ()):
-            if gone in self.shown:
+            if gone in self.shown or unsure:
                 self.shown.discard(gone)
                 yield self.frames.removed(change, gone)
         if matches(change.request, self.filters, failed_before):
