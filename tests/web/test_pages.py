@@ -4,12 +4,14 @@ the retry form, escaping, security headers and posters fetched once from a local
 from __future__ import annotations
 
 import http.client
+import json
 import queue
 import re
 import socket
 import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +19,14 @@ import httpx
 import pytest
 
 from status_tracker.config import Settings
+from status_tracker.core.model import MediaType
+from status_tracker.core.model import Request as TrackedRequest
+from status_tracker.core.states import RequestState
+from status_tracker.runtime.bus import Change
+from status_tracker.schema import request_json
+from status_tracker.storage import queries
 from status_tracker.web.routes.posters import PosterCache, sniff
+from status_tracker.web.routes.ui_stream import DashboardView, Fragments
 from status_tracker.web.security import CSP
 from tests.browser.upstream import (
     POSTER,
@@ -589,3 +598,41 @@ def test_retry_without_radarr_says_what_to_configure(running: Running) -> None:
     assert 'action="/requests/1/retry"' not in page
     assert sent.headers["location"] == "/requests/1?retry=unconfigured"
     assert missing.status_code == 404
+
+
+def _change(event_id: int, request_id: int, state: str, **extra: Any) -> Change:
+    at = datetime.now(UTC)
+    request = TrackedRequest(
+        id=request_id,
+        media_type=MediaType.MOVIE,
+        state=RequestState(state),
+        created_at=at,
+        updated_at=at,
+        state_changed_at=at,
+        title=f"Film {request_id}",
+        requested_by="bob",
+    )
+    return Change(event_id, request, json.dumps(request_json(request)), False, extra)
+
+
+def test_dashboard_view_swaps_adds_and_drops_cards(running: Running) -> None:
+    frames = Fragments(running.tracker, "run")
+    view = DashboardView(queries.Filters(states=(RequestState.REQUESTED,)), {1, 2}, frames)
+    long_ago = datetime.now(UTC) - timedelta(days=1)
+
+    def events(change: Change, unsure: bool = False) -> list[str]:
+        return [
+            frame.split(b"\n", 1)[0].decode() for frame in view.frames_for(change, long_ago, unsure)
+        ]
+
+    assert events(_change(1, 1, "requested")) == ["event: request-1"]
+    assert events(_change(2, 1, "approved")) == ["event: request-1"]  # the removed marker
+    assert view.shown == {2}
+    assert events(_change(3, 1, "approved")) == []
+    assert events(_change(4, 3, "requested")) == ["event: new-request"]
+    assert events(_change(5, 2, "requested"), unsure=True) == ["event: new-request"]
+    assert events(_change(6, 4, "approved"), unsure=True) == ["event: request-4"]
+    merged = _change(7, 3, "requested", removed=[2])
+    assert events(merged) == ["event: request-2", "event: request-3"]
+    assert view.shown == {3}
+    assert b'<li id="request-2" hidden></li>' in frames.removed(merged, 2)
