@@ -153,7 +153,7 @@ def episodes(*stages: RequestState) -> dict[Episode, RequestState]:
         (S.INDEXED, 2, (S.INDEXED, S.INDEXED, S.INDEXED), EpisodeCounts(3, 0, 0, 0)),
         (S.AVAILABLE, 8, (S.AVAILABLE, S.IMPORTING), EpisodeCounts(8, 8, 8, 8)),
         (S.COMPLETED, 3, (), EpisodeCounts(3, 3, 3, 3)),
-        (S.AVAILABLE, None, (S.AVAILABLE, S.IMPORTING), EpisodeCounts(2, 2, 2, 1)),
+        (S.AVAILABLE, None, (S.AVAILABLE, S.IMPORTING), EpisodeCounts(2, 2, 2, 2)),
         (S.FAILED, 4, (S.DOWNLOADING, S.AVAILABLE), EpisodeCounts(4, 1, 1, 1)),
     ],
 )

@@ -83,7 +83,7 @@ def episode_counts(request: Request) -> EpisodeCounts | None:
         return None
     stages = list(request.episodes.values())
     total = max(request.expected_episodes or 0, len(stages))
-    if _reached(request.state, RequestState.AVAILABLE) and request.expected_episodes:
+    if _reached(request.state, RequestState.AVAILABLE):
         return EpisodeCounts(total, total, total, total)
     return EpisodeCounts(
         total=total,
