@@ -49,6 +49,8 @@ def create_app(
         version=__version__,
         summary="Where is my request? Live status from Jellyseerr to Jellyfin.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.tracker = tracker
     app.include_router(hooks.router)  # /hooks/{source}

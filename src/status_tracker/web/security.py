@@ -5,8 +5,8 @@ inline scripts or styles, no framing (``frame-ancestors 'none'``), no MIME sniff
 no referrer sent to other sites (a "Watch now" link does not tell Jellyfin where it came
 from; ``same-origin`` rather than ``no-referrer``, which would make the browser send
 ``Origin: null`` on our own forms, whose origin the retry form checks). Headers a route
-set itself are kept. FastAPI's ``/docs`` and ``/redoc`` load their viewer from a CDN with
-inline scripts, so they get every header except the CSP.
+set itself are kept. (FastAPI's ``/docs`` and ``/redoc`` viewers are turned off: they load
+from a CDN. The schema itself is at ``/openapi.json``.)
 
 Pure ASGI rather than ``BaseHTTPMiddleware``, so streamed responses (SSE) pass untouched.
 """
@@ -26,8 +26,6 @@ HEADERS: tuple[tuple[str, str], ...] = (
     ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
-API_VIEWERS = frozenset({"/docs", "/docs/oauth2-redirect", "/redoc"})
-"""FastAPI's interactive API pages: all headers but the CSP (they need a CDN and inline JS)."""
 
 
 class SecurityHeaders:
@@ -35,18 +33,16 @@ class SecurityHeaders:
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
-        self._viewer_headers = tuple(h for h in HEADERS if h[0] != "Content-Security-Policy")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        extra = self._viewer_headers if scope["path"] in API_VIEWERS else HEADERS
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                for name, value in extra:
+                for name, value in HEADERS:
                     if name not in headers:
                         headers.append(name, value)
             await send(message)
