@@ -68,6 +68,8 @@ class Failed(Event):
     STEP = RequestState.FAILED
     CREATES = True
     reason: str
+    download_id: str | None = None
+    """The download that failed, when one did; the request fails only if none other is left."""
 
 
 @dataclass(frozen=True, kw_only=True, slots=True)

@@ -195,7 +195,15 @@ def _declined(request: Request, event: ev.Declined) -> _Change:
 
 def _failed(request: Request, event: ev.Failed) -> _Change:
     fields: dict[str, Any] = {"error": event.reason}
-    return _Change(fields, S.FAILED, event.reason, {"reason": event.reason}, repeatable=True)
+    target: RequestState | None = S.FAILED
+    if event.download_id in request.downloads:
+        fields["downloads"] = {k: d for k, d in request.downloads.items() if k != event.download_id}
+    if event.download_id and any(
+        not d.done for k, d in request.downloads.items() if k != event.download_id
+    ):
+        fields.pop("error")
+        target = None
+    return _Change(fields, target, event.reason, {"reason": event.reason}, repeatable=True)
 
 
 def _retry(request: Request, event: ev.RetryRequested) -> _Change:

@@ -195,6 +195,7 @@ def test_history_rows_become_grab_import_and_failure() -> None:
         media=failed.media,
         occurred_at=datetime(2025, 1, 21, 8, 2, 40, tzinfo=UTC),
         reason="Download failed: Caution: Found executable file with extension: '.exe'",
+        download_id=FAILED.lower(),
     )
 
 

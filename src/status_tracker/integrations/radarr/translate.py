@@ -201,7 +201,7 @@ def _queue_stage_events(
     match row.stage:
         case QueueStage.FAILED:
             reason = f"Download failed: {row.problem}" if row.problem else "Download failed"
-            return [Failed(**common, reason=reason)]
+            return [Failed(**common, reason=reason, download_id=download_id)]
         case QueueStage.BLOCKED:
             details = (("download_id", download_id),)
             return [
@@ -271,7 +271,7 @@ def _history_event(record: wire.HistoryRecord, ctx: TranslateContext) -> Event |
         case HistoryEvent.DOWNLOAD_FAILED:
             message = record.datum("message")
             reason = f"Download failed: {message}" if message else "Download failed"
-            return Failed(**common, reason=reason)
+            return Failed(**common, reason=reason, download_id=download_id)
     return None
 
 

@@ -125,10 +125,10 @@ class SonarrPoller:
         shows = [r for r in active if r.media_type is MediaType.TV]
         queue = await self.client.queue()
         history = await self._history(shows)
-        events = self.reconciler.news(
-            active, from_history(history, self.context), from_queue(queue)
+        events = await self._expected(shows)  # counts first: they decide the series' state
+        events.extend(
+            self.reconciler.news(active, from_history(history, self.context), from_queue(queue))
         )
-        events.extend(await self._expected(shows))
         for event in events:
             await host.submit([event])
         self.submitted += len(events)

@@ -236,7 +236,7 @@ def _queue_stage_events(
     match row.stage:
         case QueueStage.FAILED:
             reason = f"Download failed: {row.problem}" if row.problem else "Download failed"
-            return [Failed(**common, reason=reason)]
+            return [Failed(**common, reason=reason, download_id=download_id)]
         case QueueStage.BLOCKED:
             message = attention_message(row.problem)
             details = (("download_id", download_id),)
@@ -333,6 +333,7 @@ def _history_event(kind: str, rows: Sequence[wire.HistoryRecord], ctx: Translate
         media=media,
         occurred_at=first.date,
         reason=f"Download failed: {message}" if message else "Download failed",
+        download_id=download_id,
     )
 
 
