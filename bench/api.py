@@ -55,7 +55,7 @@ def seed(folder: Path, count: int) -> None:
 
 def wrk(url: str, seconds: int, connections: int = 10) -> str:
     result = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", url],
+        ["wrk", f"-t{min(2, connections)}", f"-c{connections}", f"-d{seconds}s", "--latency", url],
         capture_output=True, text=True, timeout=seconds + 60, check=True,
     )  # fmt: skip
     rate = re.search(r"Requests/sec:\s+([\d.]+)", result.stdout)
@@ -125,7 +125,9 @@ def main() -> int:
         seed(folder, args.requests)
         print(f"cold start to healthy (empty database): {cold_start(folder):.2f} s")
         with _servers.tracker(folder) as url:
-            print(f"GET /api/requests           {wrk(f'{url}/api/requests', args.seconds)}")
+            for connections in (1, 4, 10):
+                line = wrk(f"{url}/api/requests", args.seconds, connections)
+                print(f"GET /api/requests, {connections:2d} conn {line}")
             search = f"{url}/api/requests?q=Title%209&scope=all"
             print(f"GET /api/requests?q=Title 9 {wrk(search, args.seconds)}")
             pid = server_pid(url.rsplit(":", 1)[1])

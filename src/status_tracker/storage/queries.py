@@ -63,8 +63,10 @@ def list_requests(
     failed_before: datetime,
     limit: int,
     offset: int,
+    known_total: int | None = None,
 ) -> tuple[list[Request], int]:
-    """A page of requests, most recently updated first, and the total that match."""
+    """A page of requests, most recently updated first, and the total that match
+    (``known_total`` when the caller already knows it)."""
     clauses = _where(filters, failed_before)
     rows = connection.execute(
         select(rq)
@@ -76,6 +78,8 @@ def list_requests(
     items = [request_from_row(r) for r in rows]
     if offset == 0 and len(items) < limit:
         return items, len(items)
+    if known_total is not None:
+        return items, known_total
     total = connection.execute(select(func.count()).select_from(rq).where(*clauses)).scalar_one()
     return items, int(total)
 

@@ -79,13 +79,19 @@ async def list_requests(
 ) -> Any:
     """Active requests by default, most recently updated first."""
     filters = list_filters(state, status, user, media_type, q, scope)
-    failed_before = tracker.clock() - tracker.failed_before
+    failed_before = (tracker.clock() - tracker.failed_before).replace(second=0, microsecond=0)
+    key = (filters, failed_before)
+    known = tracker.cached_total(key)
+    at = tracker.bus.last_id
 
     def query(connection: Connection) -> dict[str, Any]:
-        items, total = queries.list_requests(connection, filters, failed_before, limit, offset)
+        items, total = queries.list_requests(
+            connection, filters, failed_before, limit, offset, known
+        )
         return {"items": [request_json(r) for r in items], "total": total}
 
     body = await tracker.read(query)
+    tracker.remember_total(key, body["total"], at)
     return JSONResponse({**body, "limit": limit, "offset": offset})
 
 
