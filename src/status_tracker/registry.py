@@ -11,6 +11,7 @@ from status_tracker.integrations.jellyfin import translate as jellyfin
 from status_tracker.integrations.jellyfin.client import JellyfinClient
 from status_tracker.integrations.jellyfin.poller import JellyfinPoller
 from status_tracker.integrations.jellyseerr import translate as jellyseerr
+from status_tracker.integrations.jellyseerr.poller import JellyseerrPoller
 from status_tracker.integrations.qbittorrent import translate as qbittorrent
 from status_tracker.integrations.qbittorrent.poller import QbittorrentPoller
 from status_tracker.integrations.radarr import translate as radarr
@@ -21,6 +22,15 @@ from status_tracker.integrations.sonarr import translate as sonarr
 from status_tracker.integrations.sonarr.poller import SonarrPoller
 from status_tracker.runtime.poller import run_poller
 from status_tracker.runtime.supervise import supervise
+
+
+async def _jellyseerr(settings: Settings, host: Host) -> None:
+    """Reconciliation with Jellyseerr's request list (its webhooks are never retried)."""
+    if not settings.jellyseerr_api_key:
+        host.health("jellyseerr").failed("auth_failed", "TRACKER_JELLYSEERR_API_KEY is not set")
+        return
+    async with JellyseerrPoller.from_settings(settings) as poller:
+        await run_poller(poller, host)
 
 
 async def _sonarr(settings: Settings, host: Host) -> None:
@@ -67,7 +77,7 @@ async def _shoko(settings: Settings, host: Host) -> None:
 
 
 INTEGRATIONS: tuple[Integration, ...] = (
-    Integration("jellyseerr", "Jellyseerr", jellyseerr.translate),
+    Integration("jellyseerr", "Jellyseerr", jellyseerr.translate, background=_jellyseerr),
     Integration("sonarr", "Sonarr", sonarr.translate, background=_sonarr),
     Integration("radarr", "Radarr", radarr.translate, background=_radarr),
     Integration(
