@@ -53,6 +53,12 @@ class Settings(BaseSettings):
     history_after_days: float = Field(default=7.0, ge=0)
     """A failed request nobody touched for this long moves to history."""
     reconcile_minutes: float = Field(default=5.0, gt=0)
+    stall_searching_hours: float = Field(default=24.0, gt=0)
+    """Searching (or found, not yet downloading) this long with nothing new: stalled."""
+    stall_downloading_hours: float = Field(default=6.0, gt=0)
+    """Downloading this long without any progress: stalled."""
+    stall_importing_hours: float = Field(default=1.0, gt=0)
+    """Downloaded, importing or matching this long without reaching the library: stalled."""
 
     @field_validator("log_level", mode="before")
     @classmethod

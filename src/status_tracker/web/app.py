@@ -14,6 +14,7 @@ from status_tracker import __version__
 from status_tracker.config import Settings
 from status_tracker.integrations.base import Integration
 from status_tracker.registry import INTEGRATIONS
+from status_tracker.runtime import stalls
 from status_tracker.runtime.lifespan import Tracker
 from status_tracker.runtime.pipeline import Clock, utcnow
 from status_tracker.web import presenters
@@ -36,7 +37,7 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         async with tracker.run():
-            tasks = [asyncio.create_task(task(tracker)) for task in extra_tasks]
+            tasks = [asyncio.create_task(task(tracker)) for task in (stalls.watch, *extra_tasks)]
             try:
                 yield
             finally:
