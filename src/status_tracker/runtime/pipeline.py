@@ -124,11 +124,6 @@ class Pipeline:
     def _wake_later(self) -> None:
         asyncio.get_running_loop().call_later(FLOOD_WINDOW, self._wake.set)
 
-    @property
-    def busy(self) -> bool:
-        """True while anything waits to be stored or processed."""
-        return bool(self._accepts or self._events or self._backlog)
-
     async def run(self) -> None:
         """Process what a crash left, then work as it arrives, forever.
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -88,13 +87,6 @@ def get_request(connection: Connection, request_id: int) -> Request | None:
     """One request by id."""
     row = connection.execute(select(rq).where(rq.c.id == request_id)).first()
     return request_from_row(row) if row else None
-
-
-def get_many(connection: Connection, ids: Sequence[int]) -> list[Request]:
-    """Several requests by id (missing ids are skipped)."""
-    if not ids:
-        return []
-    return [request_from_row(r) for r in connection.execute(select(rq).where(rq.c.id.in_(ids)))]
 
 
 def timeline(connection: Connection, request_id: int) -> list[TimelineEntry]:
