@@ -11,12 +11,12 @@ different Jellyseerr requests are never merged: that is ``Ambiguous``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from status_tracker.core.events import Event
 from status_tracker.core.ids import path_tail
-from status_tracker.core.model import MEDIA_KINDS, Key, KeyKind
+from status_tracker.core.model import MEDIA_KINDS, Key, KeyKind, Request
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +75,23 @@ def keys_for(event: Event) -> tuple[Key, ...]:
         if key.kind is KeyKind.PATH and key.value.count("/") >= 3:
             keys.append(Key(KeyKind.PATH_TAIL, path_tail(key.value)))
     return tuple(dict.fromkeys(keys))
+
+
+def season_owner(candidates: Sequence[Request], seasons: Iterable[int]) -> int | None:
+    """Among requests for one series, the one whose requested seasons cover ``seasons``.
+
+    Title keys name a series, not a season: when someone asked for season 1 and
+    later for season 2, a grab of a season-1 episode belongs to the first request
+    even though the second one holds the series' keys now. None when no request
+    covers them all (the request the keys point at keeps the event).
+    """
+    wanted = set(seasons)
+    if not wanted:
+        return None
+    for request in sorted(candidates, key=lambda r: r.id or 0):
+        if request.id is not None and wanted <= set(request.seasons):
+            return request.id
+    return None
 
 
 def jellyseerr_id(keys: Iterable[Key]) -> int | None:

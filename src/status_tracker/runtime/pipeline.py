@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 
 from status_tracker.core import correlate, machine
 from status_tracker.core.events import Event
-from status_tracker.core.model import Request
+from status_tracker.core.model import MEDIA_KINDS, Episode, Key, Request
 from status_tracker.integrations.base import TranslateContext, Translator
 from status_tracker.integrations.errors import BadPayload
 from status_tracker.runtime.bus import Bus, Change
@@ -247,6 +247,7 @@ class Pipeline:
                 current = None
             case correlate.Update(id=request_id):
                 current = requests.load(connection, request_id)
+                current = self._season_request(connection, event, current, owners)
             case correlate.Merge(keep=keep, absorb=absorb):
                 current = requests.load(connection, keep)
                 assert current is not None
@@ -271,6 +272,28 @@ class Pipeline:
             log.info("request %d: %s (%s)", saved.id, saved.state, event.source)
         if applied.moved or applied.entries or saved != current:
             outcome.changed[saved.id] = saved
+
+    def _season_request(
+        self,
+        connection: Connection,
+        event: Event,
+        current: Request | None,
+        owners: Mapping[Key, correlate.Owner],
+    ) -> Request | None:
+        """For a series matched by its title keys alone, the request that asked for the
+        seasons the event is about (see ``correlate.season_owner``)."""
+        episodes: tuple[Episode, ...] = getattr(event, "episodes", ())
+        if current is None or current.tvdb_id is None or not episodes:
+            return current
+        seasons = {e.season for e in episodes}
+        if seasons <= set(current.seasons):
+            return current
+        if any(o.id == current.id and k.kind not in MEDIA_KINDS for k, o in owners.items()):
+            return current
+        chosen = correlate.season_owner(
+            requests.series_requests(connection, current.tvdb_id), seasons
+        )
+        return requests.load(connection, chosen) if chosen not in (None, current.id) else current
 
     def _publish(self, outcome: _Outcome) -> None:
         for request_id, request in outcome.changed.items():

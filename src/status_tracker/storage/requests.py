@@ -75,6 +75,18 @@ def load(connection: Connection, request_id: int) -> Request | None:
     return request_from_row(row) if row else None
 
 
+_SERIES = select(rq).where(
+    rq.c.tvdb_id == bindparam("tvdb_id"),
+    rq.c.media_type == "tv",
+    rq.c.state.not_in(["completed", "declined"]),
+)
+
+
+def series_requests(connection: Connection, tvdb_id: int) -> list[Request]:
+    """Every request for one series that is not in history."""
+    return [request_from_row(r) for r in connection.execute(_SERIES, {"tvdb_id": tvdb_id})]
+
+
 def save(connection: Connection, request: Request) -> Request:
     """Insert or update a request; returns it with its id."""
     values = request_row(request)
