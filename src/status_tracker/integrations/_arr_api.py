@@ -17,8 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from types import TracebackType
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 import stamina
@@ -31,7 +30,7 @@ from status_tracker.integrations._arr import (
     status_messages_text,
     validate,
 )
-from status_tracker.integrations._http import get_json, make_client, send
+from status_tracker.integrations._http import ApiClient, get_json, send
 from status_tracker.integrations.errors import BadPayload, RateLimited, Unreachable
 
 log = logging.getLogger(__name__)
@@ -270,7 +269,7 @@ def utc_query_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-class ArrClient:
+class ArrClient(ApiClient):
     """Common base of the Sonarr and Radarr API clients (``/api/v3``).
 
     Use it as ``async with SonarrClient(url, key) as client: ...`` or call ``aclose``.
@@ -291,9 +290,7 @@ class ArrClient:
     ) -> None:
         self.retry = retry or RetryPolicy()
         self.page_size = page_size
-        self._http = make_client(
-            base_url, {"X-Api-Key": api_key, "Accept": "application/json"}, transport
-        )
+        super().__init__(base_url, {"X-Api-Key": api_key, "Accept": "application/json"}, transport)
         if self.retry.request_timeout is not None:
             self._http.timeout = httpx.Timeout(self.retry.request_timeout)
         self._caller = stamina.AsyncRetryingCaller(
@@ -302,21 +299,6 @@ class ArrClient:
             wait_initial=self.retry.wait_initial,
             wait_max=self.retry.wait_max,
         ).on(_retry_on)
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP connection pool."""
-        await self._http.aclose()
 
     async def system_status(self) -> SystemStatus:
         """``GET /api/v3/system/status``: a cheap call that proves the URL and key work."""

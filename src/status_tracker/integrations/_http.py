@@ -6,7 +6,7 @@ so timeouts, refused connections, 401/403 and 429 mean the same thing everywhere
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 import httpx
 
@@ -60,3 +60,25 @@ async def get_json(client: httpx.AsyncClient, url: str, **kwargs: Any) -> Any:
         return response.json()
     except ValueError as exc:
         raise BadPayload(f"{client.base_url}{url}: not JSON") from exc
+
+
+class ApiClient:
+    """Base of our API clients: owns one ``AsyncClient``; use it as ``async with``."""
+
+    def __init__(
+        self,
+        base_url: str,
+        headers: dict[str, str],
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self._http = make_client(base_url, headers, transport)
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        """Close the connection pool."""
+        await self._http.aclose()

@@ -9,7 +9,6 @@ read with ``GET /Items?ids=…``, which works with an API key without a user id
 from __future__ import annotations
 
 from collections.abc import Mapping
-from types import TracebackType
 from typing import Any
 
 import httpx
@@ -34,29 +33,14 @@ def _same_id(left: str | None, right: str | None) -> bool:
     return bool(left and right) and clean(left) == clean(right)
 
 
-class JellyfinClient:
+class JellyfinClient(_http.ApiClient):
     """Jellyfin's REST API with an API key (Dashboard → API Keys)."""
 
     def __init__(
         self, url: str, api_key: str, *, transport: httpx.AsyncBaseTransport | None = None
     ) -> None:
         headers = {"Authorization": f'MediaBrowser Token="{api_key}"', "Accept": "application/json"}
-        self._client = _http.make_client(url, headers, transport)
-
-    async def __aenter__(self) -> JellyfinClient:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._client.aclose()
+        super().__init__(url, headers, transport)
 
     async def get_items(self, *item_ids: str) -> list[JellyfinItem]:
         """The items with these ids (dashed or not), with provider ids and path."""
@@ -64,7 +48,7 @@ class JellyfinClient:
         if not ids:
             return []
         params = {"ids": ",".join(ids), "fields": ITEM_FIELDS, "enableImages": "false"}
-        return parse_items(await _http.get_json(self._client, "/Items", params=params))
+        return parse_items(await _http.get_json(self._http, "/Items", params=params))
 
     async def get_item(self, item_id: str) -> JellyfinItem | None:
         """One item (e.g. a series, for its provider ids), or None when Jellyfin doesn't know it."""
@@ -85,11 +69,11 @@ class JellyfinClient:
             "enableImages": "false",
             "enableUserData": "false",
         }
-        return parse_items(await _http.get_json(self._client, "/Items", params=params))
+        return parse_items(await _http.get_json(self._http, "/Items", params=params))
 
     async def system_info(self) -> SystemInfo:
         """``GET /System/Info``: the server id, name and version (checks the API key too)."""
-        return parse_system_info(await _http.get_json(self._client, "/System/Info"))
+        return parse_system_info(await _http.get_json(self._http, "/System/Info"))
 
     async def enrich(self, body: Mapping[str, Any]) -> dict[str, Any]:
         """A webhook body plus what only the API knows, for ``translate``.

@@ -10,12 +10,10 @@ an unreadable answer → ``BadPayload``.
 from __future__ import annotations
 
 import logging
-from types import TracebackType
-from typing import Self
 
 import httpx
 
-from status_tracker.integrations._http import get_json, make_client, send
+from status_tracker.integrations._http import ApiClient, get_json, send
 from status_tracker.integrations.errors import BadPayload
 from status_tracker.integrations.jellyseerr.payloads import (
     JellyseerrRequestRecord,
@@ -43,7 +41,7 @@ REQUEST_FILTERS = frozenset(
 """Values Jellyseerr accepts for ``filter`` on ``GET /api/v1/request``."""
 
 
-class JellyseerrClient:
+class JellyseerrClient(ApiClient):
     """A thin async client for the parts of ``/api/v1`` the tracker reads."""
 
     def __init__(
@@ -53,26 +51,7 @@ class JellyseerrClient:
         *,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self._http = make_client(
-            url,
-            headers={"X-Api-Key": api_key, "Accept": "application/json"},
-            transport=transport,
-        )
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the connection pool."""
-        await self._http.aclose()
+        super().__init__(url, {"X-Api-Key": api_key, "Accept": "application/json"}, transport)
 
     async def status(self) -> JellyseerrStatus:
         """``GET /api/v1/status``: version info. Needs no key, so it proves reachability only."""
