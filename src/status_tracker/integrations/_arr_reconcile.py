@@ -30,7 +30,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from status_tracker.core.correlate import keys_for
 from status_tracker.core.events import (
@@ -44,12 +44,43 @@ from status_tracker.core.events import (
 )
 from status_tracker.core.model import Episode, Key, KeyKind, MediaType, Request
 from status_tracker.core.states import RANK, RequestState
+from status_tracker.integrations._arr_api import RetryPolicy
 
 S = RequestState
 CLOCK_SKEW = timedelta(minutes=5)
 """How far the apps' clocks and ours may disagree: history older than a request by more
 than this (and not about its downloads) is about an earlier request for the title."""
 TITLE_KINDS = frozenset({KeyKind.TMDB, KeyKind.TVDB, KeyKind.IMDB})
+LOOKBACK = timedelta(days=14)
+"""How far back the first history read of a run goes, at most."""
+POLL_RETRY = RetryPolicy(attempts=3, timeout=20.0, wait_initial=0.5, wait_max=2.0)
+"""Retries inside one poll; longer outages are ``run_poller``'s backoff."""
+
+
+def utcnow() -> datetime:
+    """The real clock."""
+    return datetime.now(UTC)
+
+
+@dataclass
+class HistoryWindow:
+    """Where the next history read starts: at the oldest active request (less
+    ``CLOCK_SKEW``), at most ``lookback`` ago, never before what earlier reads saw."""
+
+    lookback: timedelta = LOOKBACK
+    cursor: datetime | None = None
+
+    def since(self, requests: Sequence[Request], now: datetime) -> datetime | None:
+        """The start of the next read; None when no request needs one."""
+        if not requests:
+            return None
+        start = max(min(r.created_at for r in requests) - CLOCK_SKEW, now - self.lookback)
+        return max(start, self.cursor) if self.cursor else start
+
+    def seen(self, latest: datetime | None) -> None:
+        """Remember the newest history date a read returned."""
+        if latest is not None and (self.cursor is None or latest > self.cursor):
+            self.cursor = latest
 
 
 def title_keys(request: Request) -> tuple[Key, ...]:

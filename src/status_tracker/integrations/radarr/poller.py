@@ -15,12 +15,17 @@ Errors are the client's (``Unreachable``, ``AuthFailed``, ``BadPayload``);
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from status_tracker.config import Settings
 from status_tracker.core.model import MediaType, Request
-from status_tracker.integrations._arr_api import RetryPolicy
-from status_tracker.integrations._arr_reconcile import CLOCK_SKEW, Reconciler
+from status_tracker.integrations._arr_reconcile import (
+    LOOKBACK,
+    POLL_RETRY,
+    HistoryWindow,
+    Reconciler,
+    utcnow,
+)
 from status_tracker.integrations.base import Host, TranslateContext
 from status_tracker.integrations.radarr.client import RadarrClient
 from status_tracker.integrations.radarr.payloads import HistoryRecord
@@ -30,16 +35,6 @@ from status_tracker.integrations.radarr.translate import (
     from_queue,
     latest_date,
 )
-
-LOOKBACK = timedelta(days=14)
-"""How far back the first history read of a run goes, at most."""
-POLL_RETRY = RetryPolicy(attempts=3, timeout=20.0, wait_initial=0.5, wait_max=2.0)
-"""Retries inside one poll; longer outages are ``run_poller``'s backoff."""
-
-
-def utcnow() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
 
 
 class RadarrPoller:
@@ -60,10 +55,9 @@ class RadarrPoller:
         self.client = client
         self.interval = interval
         self.context = context or TranslateContext()
-        self.lookback = lookback
         self.reconciler = Reconciler(SOURCE, skip_progress=skip_progress)
         self._clock = clock
-        self._cursor: datetime | None = None
+        self.window = HistoryWindow(lookback)
         self.polls = 0
         """Polls completed."""
         self.submitted = 0
@@ -114,12 +108,9 @@ class RadarrPoller:
         self.polls += 1
 
     async def _history(self, movies: Sequence[Request]) -> list[HistoryRecord]:
-        if not movies:
+        since = self.window.since(movies, self._clock())
+        if since is None:
             return []
-        start = max(min(r.created_at for r in movies) - CLOCK_SKEW, self._clock() - self.lookback)
-        since = max(start, self._cursor) if self._cursor else start
         rows = await self.client.history_since(since)
-        latest = latest_date(rows)
-        if latest is not None and (self._cursor is None or latest > self._cursor):
-            self._cursor = latest
+        self.window.seen(latest_date(rows))
         return rows

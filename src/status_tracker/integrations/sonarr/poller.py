@@ -22,14 +22,20 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from status_tracker.config import Settings
 from status_tracker.core.events import Event
 from status_tracker.core.model import Key, KeyKind, MediaType, Request
 from status_tracker.core.states import RequestState
-from status_tracker.integrations._arr_api import RetryPolicy
-from status_tracker.integrations._arr_reconcile import CLOCK_SKEW, Reconciler, reached
+from status_tracker.integrations._arr_reconcile import (
+    LOOKBACK,
+    POLL_RETRY,
+    HistoryWindow,
+    Reconciler,
+    reached,
+    utcnow,
+)
 from status_tracker.integrations.base import Host, TranslateContext
 from status_tracker.integrations.errors import BadPayload
 from status_tracker.integrations.sonarr.client import SonarrClient
@@ -43,16 +49,6 @@ from status_tracker.integrations.sonarr.translate import (
 )
 
 log = logging.getLogger(__name__)
-
-LOOKBACK = timedelta(days=14)
-"""How far back the first history read of a run goes, at most."""
-POLL_RETRY = RetryPolicy(attempts=3, timeout=20.0, wait_initial=0.5, wait_max=2.0)
-"""Retries inside one poll; longer outages are ``run_poller``'s backoff."""
-
-
-def utcnow() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
 
 
 class SonarrPoller:
@@ -73,10 +69,9 @@ class SonarrPoller:
         self.client = client
         self.interval = interval
         self.context = context or TranslateContext()
-        self.lookback = lookback
         self.reconciler = Reconciler(SOURCE, skip_progress=skip_progress)
         self._clock = clock
-        self._cursor: datetime | None = None
+        self.window = HistoryWindow(lookback)
         self._series: dict[int, LibrarySeries] = {}
         self._counted: set[int] = set()
         self.polls = 0
@@ -137,14 +132,11 @@ class SonarrPoller:
     # --- steps -------------------------------------------------------------------------
 
     async def _history(self, shows: Sequence[Request]) -> list[HistoryRecord]:
-        if not shows:
+        since = self.window.since(shows, self._clock())
+        if since is None:
             return []
-        start = max(min(r.created_at for r in shows) - CLOCK_SKEW, self._clock() - self.lookback)
-        since = max(start, self._cursor) if self._cursor else start
         rows = await self.client.history_since(since)
-        latest = latest_date(rows)
-        if latest is not None and (self._cursor is None or latest > self._cursor):
-            self._cursor = latest
+        self.window.seen(latest_date(rows))
         return rows
 
     async def _expected(self, shows: Sequence[Request]) -> list[Event]:
