@@ -32,30 +32,11 @@ from pydantic import (
     model_validator,
 )
 
+from status_tracker.integrations._lenient import integer as _int
+from status_tracker.integrations._lenient import text as _text
 from status_tracker.integrations.errors import BadPayload
 
 _SERIES_PREFIXES = ("seriesprovider_", "series_provider_")
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, Mapping | list):
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value).strip()
-    return text or None
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
 
 
 def _datetime(value: object) -> datetime | None:

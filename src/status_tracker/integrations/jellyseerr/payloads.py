@@ -38,6 +38,8 @@ from pydantic import (
     model_validator,
 )
 
+from status_tracker.integrations._lenient import integer as _int
+from status_tracker.integrations._lenient import text as _text
 from status_tracker.integrations.errors import BadPayload
 
 log = logging.getLogger(__name__)
@@ -68,29 +70,6 @@ class MediaStatus(IntEnum):
 
 
 # --- lenient scalars -------------------------------------------------------------------------
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, Mapping | list):
-        return None
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    text = str(value).strip()
-    return text or None
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str):
-        text = value.strip()
-        if text.lstrip("-").isdigit():
-            return int(text)
-    return None
 
 
 def _bool(value: object) -> bool:

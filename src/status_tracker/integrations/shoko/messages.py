@@ -29,6 +29,8 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AliasChoices, BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from status_tracker.integrations._lenient import integer as _int
+from status_tracker.integrations._lenient import text as _text
 from status_tracker.integrations.errors import BadPayload
 
 M = TypeVar("M", bound=BaseModel)
@@ -106,25 +108,6 @@ def event_kind(name: str) -> ShokoEventKind | None:
 
 
 # --- lenient scalars -------------------------------------------------------------------------
-
-
-def _int(value: object) -> int | None:
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    return None
-
-
-def _text(value: object) -> str | None:
-    if value is None or isinstance(value, Mapping | list):
-        return None
-    text = str(value).strip()
-    return text or None
 
 
 def _flag(value: object) -> bool | None:
